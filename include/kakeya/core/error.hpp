@@ -4,6 +4,7 @@
 /// @file error.hpp
 /// The one exception type of the library, with a machine-readable category.
 
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
@@ -33,6 +34,9 @@ inline const char* to_string(errc e) noexcept {
   }
   return "unknown";
 }
+
+/// Prints the category name (diagnostics and test output).
+inline std::ostream& operator<<(std::ostream& os, errc e) { return os << to_string(e); }
 
 /// Thrown by every checked entry point of the library; `what()` is a sentence for a person,
 /// `code()` is for programs.

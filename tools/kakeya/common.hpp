@@ -1,0 +1,40 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Shared helpers of the kakeya subcommands.
+
+#include <cmath>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "kakeya/core/error.hpp"
+#include "kakeya/io/npy.hpp"
+
+namespace kakeya::cli {
+
+/// Refuses the first non-finite value, naming its row and column.
+inline void require_finite(const io::npy_array& a, const std::string& path) {
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    if (!std::isfinite(a.data[i]))
+      throw error(errc::non_finite_input,
+                  path + ": row " + std::to_string(i / a.cols) + ", column " +
+                      std::to_string(i % a.cols) + " holds " +
+                      (std::isnan(a.data[i]) ? "NaN" : "Inf") + "; only finite values are accepted");
+}
+
+/// Reads a 2-D float32 .npy file; with `finite`, refuses NaN and Inf.
+inline io::npy_array load_rows(const std::string& path, bool finite = true) {
+  io::npy_array a = io::read_npy(path);
+  if (finite) require_finite(a, path);
+  return a;
+}
+
+void register_hadamard(CLI::App& app);
+void register_nearest(CLI::App& app);
+void register_fp8(CLI::App& app);
+void register_lloyd_max(CLI::App& app);
+void register_random(CLI::App& app);
+void register_compare(CLI::App& app);
+
+} // namespace kakeya::cli
