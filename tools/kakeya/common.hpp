@@ -30,11 +30,22 @@ inline io::npy_array load_rows(const std::string& path, bool finite = true) {
   return a;
 }
 
+/// Adds `--backend auto|scalar|simd|cuda` (default auto) to a subcommand.
+inline CLI::Option* add_backend_option(CLI::App* cmd, std::string& value) {
+  return cmd->add_option("--backend", value, "auto, scalar, simd or cuda (default auto: the best available)")
+      ->check(CLI::IsMember({"auto", "scalar", "simd", "cuda"}));
+}
+
 void register_hadamard(CLI::App& app);
 void register_nearest(CLI::App& app);
 void register_fp8(CLI::App& app);
 void register_lloyd_max(CLI::App& app);
 void register_random(CLI::App& app);
 void register_compare(CLI::App& app);
+void register_info(CLI::App& app);
+void register_encode(CLI::App& app);
+void register_decode(CLI::App& app);
+void register_roundtrip(CLI::App& app);
+void register_eval(CLI::App& app);
 
 } // namespace kakeya::cli

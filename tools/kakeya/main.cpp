@@ -17,6 +17,11 @@ int main(int argc, char** argv) {
   app.name("kakeya");
   app.set_version_flag("--version", KAKEYA_VERSION_STRING);
   app.require_subcommand(1);
+  kakeya::cli::register_info(app);
+  kakeya::cli::register_encode(app);
+  kakeya::cli::register_decode(app);
+  kakeya::cli::register_roundtrip(app);
+  kakeya::cli::register_eval(app);
   kakeya::cli::register_hadamard(app);
   kakeya::cli::register_nearest(app);
   kakeya::cli::register_fp8(app);

@@ -88,4 +88,45 @@ concept Rotation = HasStaticDim<R> && requires(const R& r, std::span<float, R::d
   { r.inverse(x) } noexcept;
 };
 
+class bit_writer;
+class bit_reader;
+
+/// A per-vector gain stage of a codec: `normalise(v)` divides the vector (in place) by a
+/// positive factor g it chooses and returns g (0 for a vector it leaves as zeros). The codec
+/// multiplies the gains of all its gain stages into one per-vector scalar and multiplies the
+/// decoded vector by it. `unit_norm`, `pow2_scale` and `absmax` are the library's models.
+template <class S, std::size_t D>
+concept GainStage = requires(const S& s, std::span<float, D> v) {
+  { s.normalise(v) } noexcept -> std::same_as<float>;
+};
+
+/// A stage of a D-dimensional codec: a rotation of R^D or a gain stage.
+template <class S, std::size_t D>
+concept CodecStage = (Rotation<S> && S::dim == D) || GainStage<S, D>;
+
+/// A quantiser of fixed-size blocks that writes and reads its own bits (side information
+/// such as a block scale included): `bits()` per block, `max_bits` an upper bound on it,
+/// `encode` appends exactly bits() bits, `decode` reads them back. `block` floats a block.
+template <class Q>
+concept BlockQuantiser = requires(const Q& q, std::span<const float, Q::block> x,
+                                  std::span<float, Q::block> y, bit_writer& w, bit_reader& r) {
+  requires std::same_as<std::remove_cv_t<decltype(Q::block)>, std::size_t>;
+  requires(Q::block >= 1);
+  { Q::max_bits } -> std::convertible_to<std::size_t>;
+  { q.bits() } noexcept -> std::same_as<std::size_t>;
+  { q.encode(x, w) } noexcept;
+  { q.decode(r, y) } noexcept;
+};
+
+/// A vector codec: dim floats to bytes_per_vector() bytes and back.
+template <class C>
+concept Codec = HasStaticDim<C> &&
+    requires(const C& c, std::span<const float, C::dim> x, std::span<float, C::dim> y,
+             std::uint8_t* code, const std::uint8_t* ccode) {
+      { c.bits_per_vector() } noexcept -> std::same_as<std::size_t>;
+      { c.bytes_per_vector() } noexcept -> std::same_as<std::size_t>;
+      { c.encode(x, code) } noexcept;
+      { c.decode(ccode, y) } noexcept;
+    };
+
 } // namespace kakeya

@@ -1,0 +1,78 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file presets.hpp
+/// The preset codecs: nothing but aliases of `codec<...>` and small factories.
+///
+/// | spec            | type                              | bits per vector                      |
+/// |-----------------|-----------------------------------|--------------------------------------|
+/// | `d4:q=Q`        | kakeya_d4<D>                      | 32 + (D/4) · ceil(log2 |D4 ∩ [-q,q]^4|) |
+/// | `e8:q=Q`        | kakeya_e8<D>                      | 32 + (D/8) · ceil(log2 |E8 ∩ [-q,q]^8|) |
+/// | `z:q=Q`         | kakeya_z<D>                       | 32 + (D/8) · ceil(8 log2(2q+1))      |
+/// | `fp8:block=B`   | fp8_codec<D, e4m3, B, fp16>       | D · 8 + (D/B) · scale bits           |
+/// | `lloyd-max:bits=B` | lloyd_max_codec<D>             | 32 + D · B                           |
+///
+/// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → box-truncated lattice: the
+/// study's unit-norm factorisation and per-vector qmax, with the two scalars stored as their
+/// exact product (docs/components/codecs.md says why that equals ‖x‖ · qmax).
+
+#include <cmath>
+#include <cstddef>
+
+#include "kakeya/codec/blocks.hpp"
+#include "kakeya/codec/codec.hpp"
+#include "kakeya/core/float_formats.hpp"
+#include "kakeya/lattice/dn.hpp"
+#include "kakeya/lattice/e8.hpp"
+#include "kakeya/lattice/truncated.hpp"
+#include "kakeya/lattice/zn.hpp"
+#include "kakeya/scalar/fp8_block.hpp"
+#include "kakeya/scalar/lloyd_max.hpp"
+#include "kakeya/scale/absmax.hpp"
+#include "kakeya/scale/pow2_scale.hpp"
+#include "kakeya/scale/unit_norm.hpp"
+#include "kakeya/transform/hadamard.hpp"
+
+namespace kakeya {
+
+/// The KakeyaLattice codec over lattice L: pow2_scale, Hadamard, absmax, L ∩ [-q, q]^n blocks.
+/// @tparam D dimension (power of two, multiple of L::dim)
+/// @tparam L a TruncatableLattice
+/// @tparam Q the box half-width, or dynamic_q for a run-time q (pass `truncated<L>(q)`)
+template <std::size_t D, TruncatableLattice L, int Q = dynamic_q>
+using kakeya_lattice_codec =
+    codec<D, lattice_block<truncated<L, Q>>, pow2_scale, hadamard<D>, absmax>;
+
+/// `d4:q=Q` — KakeyaLattice with D4 blocks.
+template <std::size_t D, int Q = dynamic_q> using kakeya_d4 = kakeya_lattice_codec<D, d4, Q>;
+/// `e8:q=Q` — KakeyaLattice with E8 blocks.
+template <std::size_t D, int Q = dynamic_q> using kakeya_e8 = kakeya_lattice_codec<D, e8, Q>;
+/// `z:q=Q` — the cube-lattice ablation: per-coordinate rounding, indices packed per 8 values.
+template <std::size_t D, int Q = dynamic_q> using kakeya_z = kakeya_lattice_codec<D, z8, Q>;
+
+/// A KakeyaLattice codec with its q given at run time, e.g. make_kakeya<512, e8>(38).
+/// @throws kakeya::error (errc::invalid_argument) for q outside [1, L::max_box_q]
+template <std::size_t D, TruncatableLattice L>
+kakeya_lattice_codec<D, L> make_kakeya(int q) {
+  return kakeya_lattice_codec<D, L>(lattice_block<truncated<L>>(truncated<L>(q)), pow2_scale{},
+                                    hadamard<D>{}, absmax{});
+}
+
+/// `fp8:block=B[,scale=S][,format=F]` — FP8 per coordinate, one scale per block, no rotation.
+template <std::size_t D, class Fp8 = fp8_e4m3, std::size_t Block = 64, class Scale = fp16>
+using fp8_codec = codec<D, fp8_blocks<fp8_block<Fp8, Block, Scale>>>;
+
+/// `lloyd-max:bits=B` — unit norm, Hadamard, the Gaussian Lloyd–Max table for N(0, 1/D).
+template <std::size_t D>
+using lloyd_max_codec = codec<D, scalar_block<lloyd_max>, unit_norm, hadamard<D>>;
+
+/// The lloyd-max preset with B bits per coordinate (1..8).
+/// @throws kakeya::error (errc::invalid_argument) for bits outside [1, 8]
+template <std::size_t D>
+lloyd_max_codec<D> make_lloyd_max(int bits) {
+  const float sigma = 1.0f / std::sqrt(static_cast<float>(D));
+  return lloyd_max_codec<D>(scalar_block<lloyd_max>{lloyd_max::gaussian(bits, sigma)}, unit_norm{},
+                            hadamard<D>{});
+}
+
+} // namespace kakeya

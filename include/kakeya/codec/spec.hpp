@@ -1,0 +1,110 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file spec.hpp
+/// Codec spec strings: `family:key=value,key=value`. Families and keys:
+/// - `d4:q=Q`, `e8:q=Q`, `z:q=Q` — KakeyaLattice codecs, 1 <= Q <= the lattice's max_box_q;
+/// - `fp8:block=B[,scale=fp32|fp16|bf16|ue8m0][,format=e4m3|e5m2]` — B in {32, 64, 128},
+///   defaults scale=fp16, format=e4m3;
+/// - `lloyd-max:bits=B` — 1 <= B <= 8.
+/// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
+
+#include <algorithm>
+#include <charconv>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kakeya/core/error.hpp"
+
+namespace kakeya {
+
+/// A parsed codec spec.
+struct codec_spec {
+  std::string family;        ///< "d4", "e8", "z", "fp8" or "lloyd-max"
+  int q = 0;                 ///< lattice families: the box half-width
+  int bits = 0;              ///< lloyd-max: bits per coordinate
+  std::size_t block = 64;    ///< fp8: values per scale block
+  std::string scale = "fp16"; ///< fp8: scale format
+  std::string format = "e4m3"; ///< fp8: element format
+
+  [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
+
+  /// The normal form, e.g. "e8:q=38", "fp8:block=64", "fp8:block=64,scale=ue8m0".
+  [[nodiscard]] std::string canonical() const {
+    if (is_lattice()) return family + ":q=" + std::to_string(q);
+    if (family == "lloyd-max") return family + ":bits=" + std::to_string(bits);
+    std::string s = family + ":block=" + std::to_string(block);
+    if (scale != "fp16") s += ",scale=" + scale;
+    if (format != "e4m3") s += ",format=" + format;
+    return s;
+  }
+};
+
+namespace detail {
+inline int parse_spec_int(std::string_view spec, std::string_view key, std::string_view v) {
+  int out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size())
+    throw error(errc::format_error, "codec spec '" + std::string(spec) + "': " + std::string(key) +
+                                        " must be an integer, got '" + std::string(v) + "'");
+  return out;
+}
+} // namespace detail
+
+/// Parses a spec string; throws kakeya::error(errc::format_error) for unknown families or keys
+/// and malformed values, errc::invalid_argument for values out of range, with the spec quoted.
+inline codec_spec parse_codec_spec(std::string_view spec) {
+  auto fail = [&](errc c, const std::string& why) {
+    throw error(c, "codec spec '" + std::string(spec) + "': " + why);
+  };
+  const std::string families = "d4:q=Q, e8:q=Q, z:q=Q, fp8:block=B[,scale=S][,format=F], lloyd-max:bits=B";
+  codec_spec s;
+  std::size_t colon = spec.find(':');
+  s.family = std::string(spec.substr(0, colon));
+  if (!(s.is_lattice() || s.family == "fp8" || s.family == "lloyd-max"))
+    fail(errc::format_error, "unknown codec family '" + s.family + "' (known: " + families + ")");
+  std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
+  std::vector<std::string> seen;
+  while (!rest.empty()) {
+    std::size_t comma = rest.find(',');
+    std::string_view kv = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (comma != std::string_view::npos && rest.empty()) fail(errc::format_error, "trailing ','");
+    std::size_t eq = kv.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == kv.size())
+      fail(errc::format_error, "expected key=value, got '" + std::string(kv) + "'");
+    std::string key(kv.substr(0, eq));
+    std::string_view val = kv.substr(eq + 1);
+    for (const auto& k : seen)
+      if (k == key) fail(errc::format_error, "key '" + key + "' given twice");
+    seen.push_back(key);
+    if (s.is_lattice() && key == "q") {
+      s.q = detail::parse_spec_int(spec, key, val);
+    } else if (s.family == "lloyd-max" && key == "bits") {
+      s.bits = detail::parse_spec_int(spec, key, val);
+    } else if (s.family == "fp8" && key == "block") {
+      int b = detail::parse_spec_int(spec, key, val);
+      if (b != 32 && b != 64 && b != 128) fail(errc::invalid_argument, "block must be 32, 64 or 128");
+      s.block = static_cast<std::size_t>(b);
+    } else if (s.family == "fp8" && key == "scale") {
+      s.scale = std::string(val);
+      if (s.scale != "fp32" && s.scale != "fp16" && s.scale != "bf16" && s.scale != "ue8m0")
+        fail(errc::invalid_argument, "scale must be fp32, fp16, bf16 or ue8m0");
+    } else if (s.family == "fp8" && key == "format") {
+      s.format = std::string(val);
+      if (s.format != "e4m3" && s.format != "e5m2") fail(errc::invalid_argument, "format must be e4m3 or e5m2");
+    } else {
+      fail(errc::format_error, "unknown key '" + key + "' for family " + s.family);
+    }
+  }
+  if (s.is_lattice() && s.q == 0 && std::find(seen.begin(), seen.end(), "q") == seen.end())
+    fail(errc::format_error, "missing q (e.g. " + s.family + ":q=38)");
+  if (s.is_lattice() && s.q < 1) fail(errc::invalid_argument, "q must be >= 1");
+  if (s.family == "lloyd-max" && (s.bits < 1 || s.bits > 8))
+    fail(errc::invalid_argument, "bits must be in 1..8 (e.g. lloyd-max:bits=4)");
+  return s;
+}
+
+} // namespace kakeya
