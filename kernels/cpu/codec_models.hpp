@@ -64,9 +64,9 @@ std::shared_ptr<const any_codec::model> make_fp8(const codec_spec& s) {
 /// The model of spec `s` for dimension D (the spec already parsed and range-checked).
 template <std::size_t D>
 std::shared_ptr<const any_codec::model> make_model(const codec_spec& s) {
-  if (s.family == "d4") return wrap(make_kakeya<D, d4>(s.q));
-  if (s.family == "e8") return wrap(make_kakeya<D, e8>(s.q));
-  if (s.family == "z") return wrap(make_kakeya<D, z8>(s.q));
+  if (s.family == "d4") return wrap(make_kakeya<D, d4>(s.q, s.passes));
+  if (s.family == "e8") return wrap(make_kakeya<D, e8>(s.q, s.passes));
+  if (s.family == "z") return wrap(make_kakeya<D, z8>(s.q, s.passes));
   if (s.family == "lloyd-max") return wrap(make_lloyd_max<D>(s.bits));
   if (s.format == "e5m2") return make_fp8<D, fp8_e5m2>(s);
   return make_fp8<D, fp8_e4m3>(s);

@@ -60,6 +60,15 @@ public:
     const auto fq = static_cast<float>(t_.q());
     for (std::size_t i = 0; i < block; ++i) y[i] = p[i] / fq;
   }
+  /// decode(encode(x)) without the index: the closest codebook point, divided by q.
+  KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, block> x,
+                                      std::span<float, block> y) const noexcept {
+    float z[block], p[block];
+    const auto fq = static_cast<float>(t_.q());
+    for (std::size_t i = 0; i < block; ++i) z[i] = x[i] * fq;
+    t_.closest_point(std::span<const float, block>(z), std::span<float, block>(p));
+    for (std::size_t i = 0; i < block; ++i) y[i] = p[i] / fq;
+  }
 
 private:
   T t_;
@@ -84,6 +93,9 @@ struct scalar_block {
   KAKEYA_HOST_DEVICE void decode(bit_reader& r, std::span<float, 1> y) const noexcept {
     y[0] = s.decode(static_cast<std::uint32_t>(r.get(s.bits())));
   }
+  KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, 1> x, std::span<float, 1> y) const noexcept {
+    y[0] = s.decode(s.encode(x[0]));
+  }
 };
 
 /// Block quantiser of an FP8 block format B (e.g. fp8_block<fp8_e4m3, 64, fp16>): the block's
@@ -106,6 +118,13 @@ struct fp8_blocks {
     const auto scale = static_cast<typename B::scale_storage>(r.get(B::scale_format::bits));
     std::uint8_t codes[block];
     for (std::size_t i = 0; i < block; ++i) codes[i] = static_cast<std::uint8_t>(r.get(8));
+    B::dequantise(scale, std::span<const std::uint8_t, block>(codes), y);
+  }
+  KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, block> x,
+                                      std::span<float, block> y) const noexcept {
+    typename B::scale_storage scale{};
+    std::uint8_t codes[block];
+    B::quantise(x, scale, std::span<std::uint8_t, block>(codes));
     B::dequantise(scale, std::span<const std::uint8_t, block>(codes), y);
   }
 };

@@ -7,6 +7,7 @@
 ///
 /// encode(x):  v = x; for each stage in order: a rotation applies forward(v), a gain stage
 ///             divides v by its gain g_k; G = g_1 · g_2 · … (float products, in order);
+///             with a gain refinement (refine_gain.hpp), v <- v / c_q and G <- G · c_s;
 ///             the code is [G as fp32, if the codec has gain stages][block 0]…[block D/B − 1].
 /// decode:     read G; decode every block into v; apply the rotations' inverses in reverse
 ///             order; v_i <- v_i · G.
@@ -35,6 +36,13 @@ template <class S, std::size_t D>
 inline constexpr bool is_gain_stage = GainStage<S, D> && !Rotation<S>;
 } // namespace detail
 
+/// The two factors a gain refinement settles on: the vector is quantised as v / quantise_at,
+/// and the stored gain is multiplied by store.
+struct refined_gain {
+  float quantise_at = 1.0f;
+  float store = 1.0f;
+};
+
 /// A codec of D-dimensional vectors (models `Codec`).
 /// @tparam D      the vector dimension; a multiple of Q::block
 /// @tparam Q      the block quantiser (BlockQuantiser), applied to D / Q::block blocks
@@ -47,6 +55,9 @@ public:
   static constexpr std::size_t blocks = D / Q::block;
   /// Whether the code starts with the 32-bit gain field.
   static constexpr bool has_gain = (detail::is_gain_stage<Stages, D> || ...);
+  /// Whether the stages include a gain refinement (it needs a gain stage before it).
+  static constexpr bool has_refinement = (GainRefinement<Stages> || ...);
+  static_assert(!has_refinement || has_gain, "a gain refinement needs a gain stage");
   static constexpr std::size_t gain_bits = has_gain ? 32 : 0;
   /// An upper bound of bytes_per_vector() over every run-time parameter.
   static constexpr std::size_t max_bytes_per_vector = bytes_for_bits(gain_bits + blocks * Q::max_bits);
@@ -73,7 +84,12 @@ public:
   KAKEYA_HOST_DEVICE void encode(std::span<const float, D> x, std::uint8_t* code) const noexcept {
     float v[D];
     for (std::size_t i = 0; i < D; ++i) v[i] = x[i];
-    const float gain = forward(std::span<float, D>(v));
+    float gain = forward(std::span<float, D>(v));
+    if constexpr (has_refinement) {
+      const refined_gain r = refine(std::span<const float, D>(v));
+      for (std::size_t i = 0; i < D; ++i) v[i] = v[i] / r.quantise_at;
+      gain = gain * r.store;
+    }
     for (std::size_t i = 0, n = bytes_per_vector(); i < n; ++i) code[i] = 0;
     bit_writer w(code);
     if constexpr (has_gain) w.put(std::uint64_t{fp32::encode(gain)}, 32);
@@ -101,7 +117,46 @@ public:
     decode(code, out);
   }
 
+  /// The gain refinement of the normalised vector `v` (D floats): see refine_gain.hpp.
+  KAKEYA_HOST_DEVICE refined_gain refine(std::span<const float, D> v) const noexcept {
+    refined_gain g;
+    const int passes = refinement_passes();
+    float w[D], r[D];
+    for (int pass = 0; pass < passes; ++pass) {
+      const float c = g.store;
+      for (std::size_t i = 0; i < D; ++i) w[i] = v[i] / c;
+      for (std::size_t b = 0; b < blocks; ++b)
+        q_.reconstruct(std::span<const float, Q::block>(w + b * Q::block, Q::block),
+                       std::span<float, Q::block>(r + b * Q::block, Q::block));
+      float num = 0.0f, den = 0.0f;
+      for (std::size_t i = 0; i < D; ++i) {
+        num = num + v[i] * r[i];
+        den = den + r[i] * r[i];
+      }
+      if (!(num > 0.0f && den > 0.0f)) break;
+      const float next = num / den;
+      if (!(next > 0.0f && next < 3.0e38f)) break;
+      g.quantise_at = c;
+      g.store = next;
+    }
+    return g;
+  }
+
 private:
+  KAKEYA_HOST_DEVICE int refinement_passes() const noexcept {
+    int p = 0;
+    std::apply(
+        [&](const auto&... s) {
+          (
+              [&](const auto& stage) {
+                if constexpr (GainRefinement<std::remove_cvref_t<decltype(stage)>>) p = stage.passes();
+              }(s),
+              ...);
+        },
+        stages_);
+    return p;
+  }
+
   // Applies every stage in order; returns the product of the gains (1 without gain stages).
   KAKEYA_HOST_DEVICE float forward(std::span<float, D> v) const noexcept {
     float gain = 1.0f;
@@ -112,7 +167,7 @@ private:
                 using S = std::remove_cvref_t<decltype(stage)>;
                 if constexpr (Rotation<S>)
                   stage.forward(v);
-                else
+                else if constexpr (!GainRefinement<S>)
                   gain = gain * stage.normalise(v);
               }(s),
               ...);

@@ -6,21 +6,24 @@
 ///
 /// | spec            | type                              | bits per vector                      |
 /// |-----------------|-----------------------------------|--------------------------------------|
-/// | `d4:q=Q`        | kakeya_d4<D>                      | 32 + (D/4) · ceil(log2 |D4 ∩ [-q,q]^4|) |
+/// | `d4:q=Q[,passes=P]` | kakeya_d4<D>                      | 32 + (D/4) · ceil(log2 |D4 ∩ [-q,q]^4|) |
 /// | `e8:q=Q`        | kakeya_e8<D>                      | 32 + (D/8) · ceil(log2 |E8 ∩ [-q,q]^8|) |
 /// | `z:q=Q`         | kakeya_z<D>                       | 32 + (D/8) · ceil(8 log2(2q+1))      |
 /// | `fp8:block=B`   | fp8_codec<D, e4m3, B, fp16>       | D · 8 + (D/B) · scale bits           |
 /// | `lloyd-max:bits=B` | lloyd_max_codec<D>             | 32 + D · B                           |
 ///
-/// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → box-truncated lattice: the
-/// study's unit-norm factorisation and per-vector qmax, with the two scalars stored as their
-/// exact product (docs/components/codecs.md says why that equals ‖x‖ · qmax).
+/// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → refine_gain → box-truncated
+/// lattice: the study's unit-norm factorisation and per-vector qmax, with the two scalars
+/// stored as one fp32 product (docs/components/codecs.md says why that equals ‖x‖ · qmax),
+/// and that product refined by least squares (2 passes by default; spec key `passes`).
 
 #include <cmath>
 #include <cstddef>
+#include <string>
 
 #include "kakeya/codec/blocks.hpp"
 #include "kakeya/codec/codec.hpp"
+#include "kakeya/core/error.hpp"
 #include "kakeya/core/float_formats.hpp"
 #include "kakeya/lattice/dn.hpp"
 #include "kakeya/lattice/e8.hpp"
@@ -30,6 +33,7 @@
 #include "kakeya/scalar/lloyd_max.hpp"
 #include "kakeya/scale/absmax.hpp"
 #include "kakeya/scale/pow2_scale.hpp"
+#include "kakeya/scale/refine_gain.hpp"
 #include "kakeya/scale/unit_norm.hpp"
 #include "kakeya/transform/hadamard.hpp"
 
@@ -41,7 +45,7 @@ namespace kakeya {
 /// @tparam Q the box half-width, or dynamic_q for a run-time q (pass `truncated<L>(q)`)
 template <std::size_t D, TruncatableLattice L, int Q = dynamic_q>
 using kakeya_lattice_codec =
-    codec<D, lattice_block<truncated<L, Q>>, pow2_scale, hadamard<D>, absmax>;
+    codec<D, lattice_block<truncated<L, Q>>, pow2_scale, hadamard<D>, absmax, refine_gain>;
 
 /// `d4:q=Q` — KakeyaLattice with D4 blocks.
 template <std::size_t D, int Q = dynamic_q> using kakeya_d4 = kakeya_lattice_codec<D, d4, Q>;
@@ -52,10 +56,14 @@ template <std::size_t D, int Q = dynamic_q> using kakeya_z = kakeya_lattice_code
 
 /// A KakeyaLattice codec with its q given at run time, e.g. make_kakeya<512, e8>(38).
 /// @throws kakeya::error (errc::invalid_argument) for q outside [1, L::max_box_q]
+/// @param passes gain-refinement passes (refine_gain.hpp), 0 to 8; 0 is the study's plain
+/// absmax scaling
 template <std::size_t D, TruncatableLattice L>
-kakeya_lattice_codec<D, L> make_kakeya(int q) {
+kakeya_lattice_codec<D, L> make_kakeya(int q, int passes = 2) {
+  require(passes >= 0 && passes <= 8, errc::invalid_argument,
+          "gain refinement passes must be in 0..8, got " + std::to_string(passes));
   return kakeya_lattice_codec<D, L>(lattice_block<truncated<L>>(truncated<L>(q)), pow2_scale{},
-                                    hadamard<D>{}, absmax{});
+                                    hadamard<D>{}, absmax{}, refine_gain{passes});
 }
 
 /// `fp8:block=B[,scale=S][,format=F]` — FP8 per coordinate, one scale per block, no rotation.

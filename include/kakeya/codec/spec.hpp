@@ -4,6 +4,7 @@
 /// @file spec.hpp
 /// Codec spec strings: `family:key=value,key=value`. Families and keys:
 /// - `d4:q=Q`, `e8:q=Q`, `z:q=Q` — KakeyaLattice codecs, 1 <= Q <= the lattice's max_box_q;
+///   optional `passes=P` (0..8, default 2): least-squares gain refinement passes;
 /// - `fp8:block=B[,scale=fp32|fp16|bf16|ue8m0][,format=e4m3|e5m2]` — B in {32, 64, 128},
 ///   defaults scale=fp16, format=e4m3;
 /// - `lloyd-max:bits=B` — 1 <= B <= 8.
@@ -24,6 +25,7 @@ namespace kakeya {
 struct codec_spec {
   std::string family;        ///< "d4", "e8", "z", "fp8" or "lloyd-max"
   int q = 0;                 ///< lattice families: the box half-width
+  int passes = 2;            ///< lattice families: gain-refinement passes, 0..8
   int bits = 0;              ///< lloyd-max: bits per coordinate
   std::size_t block = 64;    ///< fp8: values per scale block
   std::string scale = "fp16"; ///< fp8: scale format
@@ -33,7 +35,8 @@ struct codec_spec {
 
   /// The normal form, e.g. "e8:q=38", "fp8:block=64", "fp8:block=64,scale=ue8m0".
   [[nodiscard]] std::string canonical() const {
-    if (is_lattice()) return family + ":q=" + std::to_string(q);
+    if (is_lattice())
+      return family + ":q=" + std::to_string(q) + (passes != 2 ? ",passes=" + std::to_string(passes) : "");
     if (family == "lloyd-max") return family + ":bits=" + std::to_string(bits);
     std::string s = family + ":block=" + std::to_string(block);
     if (scale != "fp16") s += ",scale=" + scale;
@@ -82,6 +85,9 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
     seen.push_back(key);
     if (s.is_lattice() && key == "q") {
       s.q = detail::parse_spec_int(spec, key, val);
+    } else if (s.is_lattice() && key == "passes") {
+      s.passes = detail::parse_spec_int(spec, key, val);
+      if (s.passes < 0 || s.passes > 8) fail(errc::invalid_argument, "passes must be in 0..8");
     } else if (s.family == "lloyd-max" && key == "bits") {
       s.bits = detail::parse_spec_int(spec, key, val);
     } else if (s.family == "fp8" && key == "block") {

@@ -100,13 +100,22 @@ concept GainStage = requires(const S& s, std::span<float, D> v) {
   { s.normalise(v) } noexcept -> std::same_as<float>;
 };
 
-/// A stage of a D-dimensional codec: a rotation of R^D or a gain stage.
+/// An encoder-side search over the per-vector gain (e.g. `refine_gain`): after the stages,
+/// `passes()` rounds of "quantise, then set the gain to the least-squares optimum".
+template <class S>
+concept GainRefinement = requires(const S& s) {
+  { s.passes() } noexcept -> std::same_as<int>;
+  requires S::is_gain_refinement;
+};
+
+/// A stage of a D-dimensional codec: a rotation of R^D, a gain stage or a gain refinement.
 template <class S, std::size_t D>
-concept CodecStage = (Rotation<S> && S::dim == D) || GainStage<S, D>;
+concept CodecStage = (Rotation<S> && S::dim == D) || GainStage<S, D> || GainRefinement<S>;
 
 /// A quantiser of fixed-size blocks that writes and reads its own bits (side information
 /// such as a block scale included): `bits()` per block, `max_bits` an upper bound on it,
-/// `encode` appends exactly bits() bits, `decode` reads them back. `block` floats a block.
+/// `encode` appends exactly bits() bits, `decode` reads them back, and `reconstruct(x, y)`
+/// writes what decode(encode(x)) gives, bit for bit, without the bits. `block` floats a block.
 template <class Q>
 concept BlockQuantiser = requires(const Q& q, std::span<const float, Q::block> x,
                                   std::span<float, Q::block> y, bit_writer& w, bit_reader& r) {
@@ -116,6 +125,7 @@ concept BlockQuantiser = requires(const Q& q, std::span<const float, Q::block> x
   { q.bits() } noexcept -> std::same_as<std::size_t>;
   { q.encode(x, w) } noexcept;
   { q.decode(r, y) } noexcept;
+  { q.reconstruct(x, y) } noexcept;
 };
 
 /// A vector codec: dim floats to bytes_per_vector() bytes and back.
