@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kakeya/codec/any_codec.hpp"
 #include "kakeya/core/float_formats.hpp"
 #include "kakeya/core/random.hpp"
 #include "kakeya/io/npy.hpp"
@@ -185,6 +186,69 @@ BOOST_AUTO_TEST_CASE(bad_input_is_refused_cleanly) {
   expect_refused("nearest --lattice d4 --in " + x12 + " --out " + path("no/such/dir/o.npy"), "does not exist");
   expect_refused("frobnicate", "frobnicate");
   BOOST_TEST(!fs::exists(out));
+}
+
+BOOST_AUTO_TEST_CASE(info_reports_the_budget) {
+  run_result r = run("info --codec e8:q=38 --dim 512");
+  BOOST_TEST_REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST(j["codec"].get<std::string>() == "e8:q=38");
+  BOOST_TEST(j["dim"].get<int>() == 512);
+  BOOST_TEST(j["bits_per_vector"].get<int>() == 3296);
+  BOOST_TEST(j["bytes_per_vector"].get<int>() == 412);
+}
+
+BOOST_AUTO_TEST_CASE(encode_decode_roundtrip_and_eval) {
+  auto x = random_array(100, 128, 2.0, 8);
+  kakeya::io::write_npy(path("x.npy"), x);
+  for (const std::string spec : {"e8:q=38", "d4:q=10", "fp8:block=64,scale=ue8m0", "lloyd-max:bits=4"}) {
+    BOOST_TEST_CONTEXT(spec) {
+      BOOST_TEST_REQUIRE(run("encode --codec " + spec + " --in " + path("x.npy") + " --out " + path("c.kkc")).status == 0);
+      BOOST_TEST_REQUIRE(run("decode --in " + path("c.kkc") + " --out " + path("y.npy")).status == 0);
+      BOOST_TEST_REQUIRE(run("roundtrip --backend scalar --codec " + spec + " --in " + path("x.npy") + " --out " + path("z.npy")).status == 0);
+      auto y = kakeya::io::read_npy(path("y.npy")), z = kakeya::io::read_npy(path("z.npy"));
+      std::vector<float> want(x.data.size());
+      kakeya::any_codec::make(spec, 128).roundtrip(x.data, want);
+      BOOST_TEST(same_bits(y.data, want));
+      BOOST_TEST(same_bits(z.data, want));
+    }
+  }
+  run_result r = run("eval --codecs e8:q=38,fp8:block=64,scale=ue8m0,lloyd-max:bits=3 --in " + path("x.npy"));
+  BOOST_TEST_REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST_REQUIRE(j.size() == 3u);
+  BOOST_TEST(j[1]["codec"].get<std::string>() == "fp8:block=64,scale=ue8m0");
+  for (const auto& row : j) {
+    for (const char* key : {"codec", "bits_per_vector", "rel_mse", "cosine", "snr_db",
+                            "encode_vectors_per_s", "decode_vectors_per_s"})
+      BOOST_TEST(row.contains(key));
+    BOOST_TEST(row["rel_mse"].get<double>() > 0.0);
+    BOOST_TEST(row["rel_mse"].get<double>() < 0.05);
+  }
+  BOOST_TEST(j[0]["bits_per_vector"].get<int>() == 848);
+}
+
+BOOST_AUTO_TEST_CASE(codec_commands_refuse_bad_input) {
+  auto x = random_array(3, 100, 1.0, 9);
+  kakeya::io::write_npy(path("x100.npy"), x);
+  auto y = random_array(3, 64, 1.0, 9);
+  kakeya::io::write_npy(path("x64.npy"), y);
+  const std::string out = path("o.kkc");
+  expect_refused("encode --codec e8:q=38 --in " + path("x100.npy") + " --out " + out, "dimension 100");
+  expect_refused("encode --codec e7:q=38 --in " + path("x64.npy") + " --out " + out, "unknown codec family");
+  expect_refused("encode --codec e8:q=0 --in " + path("x64.npy") + " --out " + out, "q must be");
+  expect_refused("encode --codec e8:q=38 --backend cuda --in " + path("x64.npy") + " --out " + out, "not available");
+  expect_refused("info --codec fp8:block=96 --dim 128", "block must be");
+  expect_refused("decode --in " + path("x64.npy") + " --out " + path("o.npy"), "bad magic");
+  BOOST_TEST_REQUIRE(run("encode --codec e8:q=38 --in " + path("x64.npy") + " --out " + out).status == 0);
+  {
+    auto bytes = kakeya::io::read_file(out);
+    bytes.resize(bytes.size() - 1);
+    std::span<const std::byte> part(bytes);
+    kakeya::io::write_file_atomic(path("cut.kkc"), part);
+  }
+  expect_refused("decode --in " + path("cut.kkc") + " --out " + path("o.npy"), "the file holds");
+  BOOST_TEST(!fs::exists(path("o.npy")));
 }
 
 BOOST_AUTO_TEST_CASE(version) {
