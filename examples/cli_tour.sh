@@ -47,3 +47,16 @@ say "Lloyd-Max: the optimal 3-bit quantiser of the unit Gaussian"
 
 say "Lloyd-Max fitted to the Laplace samples (empirical MSE on them)"
 "$kakeya" lloyd-max --bits 3 --fit "$work/x.npy"
+
+say "Codecs on KV-cache-like data (anisotropic, heavy-tailed, magnitudes spread over decades)"
+"$kakeya" random --rows 8192 --cols 128 --dist kv --seed 11 --out "$work/kv.npy"
+for c in d4:q=38 e8:q=38 e8:q=10 fp8:block=64; do "$kakeya" info --codec $c --dim 128; done
+"$kakeya" eval --codecs e8:q=10,d4:q=38,e8:q=38,z:q=38,fp8:block=64,fp8:block=64,scale=ue8m0,lloyd-max:bits=4 \
+  --in "$work/kv.npy"
+
+say "A real bitstream: encode to a code file, decode it, and compare"
+"$kakeya" encode --codec e8:q=38 --in "$work/kv.npy" --out "$work/kv.kkc"
+printf 'code file: %s bytes for 8192 x 128 floats (%s bytes as float32)\n' \
+  "$(stat -c %s "$work/kv.kkc")" "$((8192 * 128 * 4))"
+"$kakeya" decode --in "$work/kv.kkc" --out "$work/kv_hat.npy"
+"$kakeya" compare --ref "$work/kv.npy" --in "$work/kv_hat.npy"

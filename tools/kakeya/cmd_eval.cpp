@@ -78,7 +78,10 @@ void register_eval(CLI::App& app) {
                      {"backend", to_string(b)},
                      {"vectors", x.rows}});
     }
-    std::cout << out.dump(1) << '\n';
+    // A JSON array with one codec per line: readable, and still one JSON document.
+    std::cout << "[\n";
+    for (std::size_t i = 0; i < out.size(); ++i) std::cout << out[i].dump() << (i + 1 < out.size() ? ",\n" : "\n");
+    std::cout << "]\n";
   });
 }
 

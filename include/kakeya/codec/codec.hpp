@@ -8,7 +8,8 @@
 /// encode(x):  v = x; for each stage in order: a rotation applies forward(v), a gain stage
 ///             divides v by its gain g_k; G = g_1 · g_2 · … (float products, in order);
 ///             with a gain refinement (refine_gain.hpp), v <- v / c_q and G <- G · c_s;
-///             the code is [G as fp32, if the codec has gain stages][block 0]…[block D/B − 1].
+///             the code is [G, if the codec has gain stages][block 0]…[block D/B − 1], G in
+///             fp32 or in the format a gain_as<F> marker names.
 /// decode:     read G; decode every block into v; apply the rotations' inverses in reverse
 ///             order; v_i <- v_i · G.
 /// The gains are scalars, so they commute with the rotations and only their product needs to
@@ -34,6 +35,19 @@ namespace kakeya {
 namespace detail {
 template <class S, std::size_t D>
 inline constexpr bool is_gain_stage = GainStage<S, D> && !Rotation<S>;
+
+template <class... S>
+struct gain_format_of {
+  using type = fp32;
+};
+template <class S, class... Rest>
+  requires GainFormatMarker<S>
+struct gain_format_of<S, Rest...> {
+  using type = typename S::format;
+};
+template <class S, class... Rest>
+  requires(!GainFormatMarker<S>)
+struct gain_format_of<S, Rest...> : gain_format_of<Rest...> {};
 } // namespace detail
 
 /// The two factors a gain refinement settles on: the vector is quantised as v / quantise_at,
@@ -58,7 +72,10 @@ public:
   /// Whether the stages include a gain refinement (it needs a gain stage before it).
   static constexpr bool has_refinement = (GainRefinement<Stages> || ...);
   static_assert(!has_refinement || has_gain, "a gain refinement needs a gain stage");
-  static constexpr std::size_t gain_bits = has_gain ? 32 : 0;
+  /// The number format of the gain field: fp32 unless a gain_as<F> marker says otherwise.
+  using gain_format = typename detail::gain_format_of<Stages...>::type;
+  static_assert((GainFormatMarker<Stages> + ... + 0) <= 1, "at most one gain_as<> marker");
+  static constexpr std::size_t gain_bits = has_gain ? static_cast<std::size_t>(gain_format::bits) : 0;
   /// An upper bound of bytes_per_vector() over every run-time parameter.
   static constexpr std::size_t max_bytes_per_vector = bytes_for_bits(gain_bits + blocks * Q::max_bits);
 
@@ -92,7 +109,7 @@ public:
     }
     for (std::size_t i = 0, n = bytes_per_vector(); i < n; ++i) code[i] = 0;
     bit_writer w(code);
-    if constexpr (has_gain) w.put(std::uint64_t{fp32::encode(gain)}, 32);
+    if constexpr (has_gain) w.put(static_cast<std::uint64_t>(gain_format::encode(gain)), gain_format::bits);
     for (std::size_t b = 0; b < blocks; ++b)
       q_.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
   }
@@ -102,7 +119,8 @@ public:
   KAKEYA_HOST_DEVICE void decode(const std::uint8_t* code, std::span<float, D> out) const noexcept {
     bit_reader r(code);
     float gain = 1.0f;
-    if constexpr (has_gain) gain = fp32::decode(static_cast<std::uint32_t>(r.get(32)));
+    if constexpr (has_gain)
+      gain = gain_format::decode(static_cast<typename gain_format::storage>(r.get(gain_format::bits)));
     for (std::size_t b = 0; b < blocks; ++b)
       q_.decode(r, std::span<float, Q::block>(out.data() + b * Q::block, Q::block));
     inverse<sizeof...(Stages)>(out);
@@ -167,7 +185,7 @@ private:
                 using S = std::remove_cvref_t<decltype(stage)>;
                 if constexpr (Rotation<S>)
                   stage.forward(v);
-                else if constexpr (!GainRefinement<S>)
+                else if constexpr (!GainRefinement<S> && !GainFormatMarker<S>)
                   gain = gain * stage.normalise(v);
               }(s),
               ...);

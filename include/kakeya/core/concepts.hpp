@@ -108,9 +108,18 @@ concept GainRefinement = requires(const S& s) {
   requires S::is_gain_refinement;
 };
 
-/// A stage of a D-dimensional codec: a rotation of R^D, a gain stage or a gain refinement.
+/// A marker choosing the number format of a codec's gain field (`gain_as<bf16>`).
+template <class S>
+concept GainFormatMarker = requires {
+  requires S::is_gain_format;
+  requires ScalarFormat<typename S::format>;
+};
+
+/// A stage of a D-dimensional codec: a rotation of R^D, a gain stage, a gain refinement or a
+/// gain-format marker.
 template <class S, std::size_t D>
-concept CodecStage = (Rotation<S> && S::dim == D) || GainStage<S, D> || GainRefinement<S>;
+concept CodecStage = (Rotation<S> && S::dim == D) || GainStage<S, D> || GainRefinement<S> ||
+                     GainFormatMarker<S>;
 
 /// A quantiser of fixed-size blocks that writes and reads its own bits (side information
 /// such as a block scale included): `bits()` per block, `max_bits` an upper bound on it,

@@ -1,0 +1,63 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+// Compile-time checks of codec composition: the stage and quantiser concepts accept the
+// library's components and reject malformed ones; preset budgets are constexpr.
+#include <span>
+
+#include "kakeya/codec/presets.hpp"
+#include "kakeya/transform/sign_flip.hpp"
+
+namespace {
+using namespace kakeya;
+
+// Stages
+static_assert(GainStage<unit_norm, 128> && GainStage<absmax, 128> && GainStage<pow2_scale, 64>);
+static_assert(CodecStage<hadamard<128>, 128>);
+static_assert(!CodecStage<hadamard<64>, 128>); // a rotation of the wrong dimension
+static_assert(CodecStage<randomized_hadamard<128>, 128>);
+static_assert(GainRefinement<refine_gain> && CodecStage<refine_gain, 128>);
+static_assert(!GainStage<hadamard<128>, 128>);
+struct throwing_gain {
+  template <std::size_t D> float normalise(std::span<float, D>) const { return 1.0f; } // not noexcept
+};
+static_assert(!GainStage<throwing_gain, 8>);
+struct int_gain {
+  template <std::size_t D> int normalise(std::span<float, D>) const noexcept { return 1; }
+};
+static_assert(!GainStage<int_gain, 8>);
+
+// Block quantisers
+static_assert(BlockQuantiser<lattice_block<truncated<e8>>>);
+static_assert(BlockQuantiser<lattice_block<truncated<d4, 38>>>);
+static_assert(BlockQuantiser<scalar_block<lloyd_max>>);
+static_assert(BlockQuantiser<fp8_blocks<fp8_block<fp8_e4m3, 64, ue8m0>>>);
+struct no_reconstruct {
+  static constexpr std::size_t block = 4, max_bits = 8;
+  std::size_t bits() const noexcept { return 8; }
+  void encode(std::span<const float, 4>, bit_writer&) const noexcept {}
+  void decode(bit_reader&, std::span<float, 4>) const noexcept {}
+};
+static_assert(!BlockQuantiser<no_reconstruct>);
+struct with_reconstruct : no_reconstruct {
+  void reconstruct(std::span<const float, 4>, std::span<float, 4>) const noexcept {}
+};
+static_assert(BlockQuantiser<with_reconstruct>);
+
+// Codecs: a user composition and the presets
+using my_codec = codec<256, lattice_block<truncated<d8, 20>>, randomized_hadamard<256>, absmax, refine_gain>;
+static_assert(Codec<my_codec>);
+static_assert(my_codec{}.bits_per_vector() == 32 + 32 * bits_for_count(d8::box_count(20)));
+static_assert(Codec<kakeya_e8<512>> && Codec<fp8_codec<512>> && Codec<lloyd_max_codec<128>>);
+static_assert(kakeya_e8<128, 38>{}.bits_per_vector() == 848);
+static_assert(kakeya_e8<128, 10>{}.bits_per_vector() == 592);
+static_assert(kakeya_d4<128, 38>{}.bits_per_vector() == 832);
+static_assert(kakeya_d4<512, 38>{}.bits_per_vector() == 3232);
+static_assert(kakeya_e8<512, 38>{}.bits_per_vector() == 3296);
+static_assert(fp8_codec<512>{}.bits_per_vector() == 4224);
+static_assert(fp8_codec<512, fp8_e4m3, 64, ue8m0>{}.bits_per_vector() == 512 * 8 + 8 * 8);
+static_assert(!kakeya_e8<128, 38>::has_gain || kakeya_e8<128, 38>::gain_bits == 32);
+static_assert(!fp8_codec<128>::has_gain);
+static_assert(!Codec<int>);
+} // namespace
+
+int main() { return 0; }
