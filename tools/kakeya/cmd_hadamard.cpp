@@ -29,7 +29,9 @@ void register_hadamard(CLI::App& app) {
   cmd->add_option("--out", o->out, "output .npy [N, D]")->required();
   cmd->callback([o] {
     io::npy_array x = load_rows(o->in);
-    detail::require_hadamard_dim(x.cols, "hadamard");
+    require(is_hadamard_dim(x.cols), errc::invalid_dimension,
+            o->in + ": rows of " + std::to_string(x.cols) +
+                " values: the Hadamard transform needs a power of two in [2, 32768]");
     for (std::size_t i = 0; i < x.rows; ++i) {
       std::span<float> row(x.data.data() + i * x.cols, x.cols);
       if (!o->seed)
