@@ -19,9 +19,9 @@ constexpr dim_entry dim_table[] = {
 };
 
 void check_backend(backend b) {
-  if (b != backend::scalar)
-    throw error(errc::backend_unavailable,
-                std::string("backend '") + to_string(b) + "' is not available in this build");
+  if (!backend_available(b))
+    throw error(errc::backend_unavailable, std::string("backend '") + to_string(b) +
+                                               "' is not available (" + backend_status(b) + ")");
 }
 } // namespace
 
@@ -43,15 +43,15 @@ any_codec any_codec::make(std::string_view spec, std::size_t dim) {
 
 void any_codec::encode(std::span<const float> x, std::span<std::uint8_t> codes, backend b) const {
   check_backend(b);
-  m_->encode(x, codes);
+  m_->encode(x, codes, b);
 }
 void any_codec::decode(std::span<const std::uint8_t> codes, std::span<float> x, backend b) const {
   check_backend(b);
-  m_->decode(codes, x);
+  m_->decode(codes, x, b);
 }
 void any_codec::roundtrip(std::span<const float> x, std::span<float> out, backend b) const {
   check_backend(b);
-  m_->roundtrip(x, out);
+  m_->roundtrip(x, out, b);
 }
 
 } // namespace kakeya

@@ -6,12 +6,24 @@
 
 #include <memory>
 
+#include "kakeya/backend/backend.hpp"
 #include "kakeya/backend/scalar.hpp"
+#if KAKEYA_WITH_SIMD
+#include "kakeya/backend/simd.hpp"
+#endif
+#if KAKEYA_WITH_CUDA
+#include "kakeya/backend/cuda.hpp"
+#endif
 #include "kakeya/codec/any_codec.hpp"
 #include "kakeya/codec/presets.hpp"
 #include "kakeya/codec/spec.hpp"
 
 namespace kakeya::detail {
+
+[[noreturn]] inline void throw_unavailable(backend b) {
+  throw error(errc::backend_unavailable,
+              std::string("backend '") + to_string(b) + "' is not built into this library");
+}
 
 template <Codec C>
 class codec_model final : public any_codec::model {
@@ -19,14 +31,43 @@ public:
   explicit codec_model(C c) : c_(std::move(c)) {}
   std::size_t bits_per_vector() const noexcept override { return c_.bits_per_vector(); }
   std::size_t bytes_per_vector() const noexcept override { return c_.bytes_per_vector(); }
-  void encode(std::span<const float> x, std::span<std::uint8_t> codes) const override {
-    kakeya::encode(cpu, c_, x, codes);
+  // Each bulk call goes to the backend asked for; the backend header's functions check sizes,
+  // finiteness and availability themselves.
+  void encode(std::span<const float> x, std::span<std::uint8_t> codes, backend b) const override {
+    switch (b) {
+#if KAKEYA_WITH_SIMD
+    case backend::simd: return kakeya::encode(simd, c_, x, codes);
+#endif
+#if KAKEYA_WITH_CUDA
+    case backend::cuda: return kakeya::encode(cuda_host, c_, x, codes);
+#endif
+    case backend::scalar: return kakeya::encode(cpu, c_, x, codes);
+    default: throw_unavailable(b);
+    }
   }
-  void decode(std::span<const std::uint8_t> codes, std::span<float> x) const override {
-    kakeya::decode(cpu, c_, codes, x);
+  void decode(std::span<const std::uint8_t> codes, std::span<float> x, backend b) const override {
+    switch (b) {
+#if KAKEYA_WITH_SIMD
+    case backend::simd: return kakeya::decode(simd, c_, codes, x);
+#endif
+#if KAKEYA_WITH_CUDA
+    case backend::cuda: return kakeya::decode(cuda_host, c_, codes, x);
+#endif
+    case backend::scalar: return kakeya::decode(cpu, c_, codes, x);
+    default: throw_unavailable(b);
+    }
   }
-  void roundtrip(std::span<const float> x, std::span<float> out) const override {
-    kakeya::roundtrip(cpu, c_, x, out);
+  void roundtrip(std::span<const float> x, std::span<float> out, backend b) const override {
+    switch (b) {
+#if KAKEYA_WITH_SIMD
+    case backend::simd: return kakeya::roundtrip(simd, c_, x, out);
+#endif
+#if KAKEYA_WITH_CUDA
+    case backend::cuda: return kakeya::roundtrip(cuda_host, c_, x, out);
+#endif
+    case backend::scalar: return kakeya::roundtrip(cpu, c_, x, out);
+    default: throw_unavailable(b);
+    }
   }
 
 private:

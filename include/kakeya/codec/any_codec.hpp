@@ -27,9 +27,9 @@ public:
     virtual ~model() = default;
     virtual std::size_t bits_per_vector() const noexcept = 0;
     virtual std::size_t bytes_per_vector() const noexcept = 0;
-    virtual void encode(std::span<const float> x, std::span<std::uint8_t> codes) const = 0;
-    virtual void decode(std::span<const std::uint8_t> codes, std::span<float> x) const = 0;
-    virtual void roundtrip(std::span<const float> x, std::span<float> out) const = 0;
+    virtual void encode(std::span<const float> x, std::span<std::uint8_t> codes, backend b) const = 0;
+    virtual void decode(std::span<const std::uint8_t> codes, std::span<float> x, backend b) const = 0;
+    virtual void roundtrip(std::span<const float> x, std::span<float> out, backend b) const = 0;
   };
 
   /// Builds the codec of `spec` (see spec.hpp) for vectors of `dim` values.
