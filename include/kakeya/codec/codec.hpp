@@ -29,6 +29,7 @@
 #include "kakeya/core/bits.hpp"
 #include "kakeya/core/concepts.hpp"
 #include "kakeya/core/float_formats.hpp"
+#include "kakeya/core/reduce.hpp"
 
 namespace kakeya {
 
@@ -146,11 +147,8 @@ public:
       for (std::size_t b = 0; b < blocks; ++b)
         q_.reconstruct(std::span<const float, Q::block>(w + b * Q::block, Q::block),
                        std::span<float, Q::block>(r + b * Q::block, Q::block));
-      float num = 0.0f, den = 0.0f;
-      for (std::size_t i = 0; i < D; ++i) {
-        num = num + v[i] * r[i];
-        den = den + r[i] * r[i];
-      }
+      const float num = detail::tree_sum(D, [&](std::size_t i) { return v[i] * r[i]; });
+      const float den = detail::tree_sum(D, [&](std::size_t i) { return r[i] * r[i]; });
       if (!(num > 0.0f && den > 0.0f)) break;
       const float next = num / den;
       if (!(next > 0.0f && next < 3.0e38f)) break;

@@ -25,11 +25,19 @@ struct concat<type_list<A...>, type_list<B...>> {
   using type = type_list<A..., B...>;
 };
 
+// The four scale formats of FP8 blocks of size Block, or nothing when Block does not divide D
+// (a specialisation, so that the invalid codec types are never named).
+template <std::size_t D, class Fp8, std::size_t Block, bool Divides = (D % Block == 0)>
+struct fp8_scales_of {
+  using type = type_list<>;
+};
 template <std::size_t D, class Fp8, std::size_t Block>
-using fp8_scales = std::conditional_t<D % Block == 0,
-                                      type_list<fp8_codec<D, Fp8, Block, fp32>, fp8_codec<D, Fp8, Block, fp16>,
-                                                fp8_codec<D, Fp8, Block, bf16>, fp8_codec<D, Fp8, Block, ue8m0>>,
-                                      type_list<>>;
+struct fp8_scales_of<D, Fp8, Block, true> {
+  using type = type_list<fp8_codec<D, Fp8, Block, fp32>, fp8_codec<D, Fp8, Block, fp16>,
+                         fp8_codec<D, Fp8, Block, bf16>, fp8_codec<D, Fp8, Block, ue8m0>>;
+};
+template <std::size_t D, class Fp8, std::size_t Block>
+using fp8_scales = typename fp8_scales_of<D, Fp8, Block>::type;
 template <std::size_t D, class Fp8>
 using fp8_blocks_of = typename concat<fp8_scales<D, Fp8, 32>,
                                       typename concat<fp8_scales<D, Fp8, 64>, fp8_scales<D, Fp8, 128>>::type>::type;

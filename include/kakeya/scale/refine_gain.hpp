@@ -8,7 +8,7 @@
 /// <v, r> / <r, r>. The code stores the points of the last pass and the gain c that is optimal
 /// for exactly those points, so the error never exceeds that of the plain codec: each pass
 /// is one step of an alternating minimisation of ‖v − c·r‖² over c and over the codebook.
-/// Sums run in index order in float; divisions are IEEE.
+/// Sums run in the library's fixed order (core/reduce.hpp) in float; divisions are IEEE.
 
 #include <string_view>
 

@@ -4,13 +4,15 @@
 /// @file unit_norm.hpp
 /// Unit-norm factorisation x = ‖x‖ · u. The norm is computed without overflow or underflow
 /// for any finite x: first an exact division by p = 2^floor(log2 max|x_i|), then the sum of
-/// squares in index order, then ‖x‖ = sqrt(s) · p and u_i = (x_i / p) / sqrt(s).
+/// squares in the library's fixed order (core/reduce.hpp), then ‖x‖ = sqrt(s) · p and
+/// u_i = (x_i / p) / sqrt(s).
 
 #include <cmath>
 #include <cstddef>
 #include <span>
 
 #include "kakeya/config.hpp"
+#include "kakeya/core/reduce.hpp"
 #include "kakeya/scale/gain.hpp"
 
 namespace kakeya {
@@ -24,8 +26,7 @@ struct unit_norm {
     const float p = detail::pow2_floor(detail::max_abs(v.data(), D));
     if (p == 0.0f) return 0.0f;
     detail::divide_by(v.data(), D, p);
-    float s = 0.0f;
-    for (std::size_t i = 0; i < D; ++i) s = s + v[i] * v[i];
+    const float s = detail::tree_sum(D, [&](std::size_t i) { return v[i] * v[i]; });
     const float r = sqrtf(s);
     detail::divide_by(v.data(), D, r);
     return r * p;
