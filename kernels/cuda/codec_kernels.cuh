@@ -23,52 +23,87 @@ namespace kakeya::detail {
 // small block keeps more blocks resident per SM.
 inline constexpr int codec_block_threads = 128;
 
+// Element i of row `row` of a device array of `t` elements, as float (exact widening).
+__device__ inline float load_element(const void* x, element_type t, std::size_t idx) {
+  if (t == element_type::f32) return static_cast<const float*>(x)[idx];
+  const std::uint16_t h = static_cast<const std::uint16_t*>(x)[idx];
+  return t == element_type::f16 ? fp16::decode(h) : bf16::decode(h);
+}
+__device__ inline void store_element(void* x, element_type t, std::size_t idx, float v) {
+  if (t == element_type::f32)
+    static_cast<float*>(x)[idx] = v;
+  else
+    static_cast<std::uint16_t*>(x)[idx] = t == element_type::f16 ? fp16::encode(v) : bf16::encode(v);
+}
+
+// Each warp moves the rows of its 32 threads between global memory and the threads' local
+// arrays through a 32 x 33 shared tile, 32 columns at a time: the global accesses are
+// coalesced (a warp reads 32 consecutive elements of one row per instruction) and the padded
+// tile keeps the transposed shared-memory reads free of bank conflicts. All 32 lanes take part
+// (rows past n are skipped), so the calls must not sit behind a divergent branch.
 template <std::size_t D>
-__device__ inline void load_row(const void* x, element_type t, std::size_t row, float* v) {
-  if (t == element_type::f32) {
-    const float* p = static_cast<const float*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) v[i] = p[i];
-  } else if (t == element_type::f16) {
-    const std::uint16_t* p = static_cast<const std::uint16_t*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) v[i] = fp16::decode(p[i]);
-  } else {
-    const std::uint16_t* p = static_cast<const std::uint16_t*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) v[i] = bf16::decode(p[i]);
+__device__ inline void warp_load_rows(const void* x, element_type t, std::size_t n, std::size_t row0,
+                                      float (*tile)[33], float* v) {
+  const unsigned lane = threadIdx.x % 32;
+  for (std::size_t c0 = 0; c0 < D; c0 += 32) {
+    for (unsigned r = 0; r < 32; ++r) {
+      const std::size_t row = row0 + r;
+      if (row < n && c0 + lane < D) tile[r][lane] = load_element(x, t, row * D + c0 + lane);
+    }
+    __syncwarp();
+    for (std::size_t k = 0; k < 32 && c0 + k < D; ++k) v[c0 + k] = tile[lane][k];
+    __syncwarp();
   }
 }
 
 template <std::size_t D>
-__device__ inline void store_row(void* x, element_type t, std::size_t row, const float* v) {
-  if (t == element_type::f32) {
-    float* p = static_cast<float*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) p[i] = v[i];
-  } else if (t == element_type::f16) {
-    std::uint16_t* p = static_cast<std::uint16_t*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) p[i] = fp16::encode(v[i]);
-  } else {
-    std::uint16_t* p = static_cast<std::uint16_t*>(x) + row * D;
-    for (std::size_t i = 0; i < D; ++i) p[i] = bf16::encode(v[i]);
+__device__ inline void warp_store_rows(void* x, element_type t, std::size_t n, std::size_t row0,
+                                       float (*tile)[33], const float* v) {
+  const unsigned lane = threadIdx.x % 32;
+  for (std::size_t c0 = 0; c0 < D; c0 += 32) {
+    for (std::size_t k = 0; k < 32 && c0 + k < D; ++k) tile[lane][k] = v[c0 + k];
+    __syncwarp();
+    for (unsigned r = 0; r < 32; ++r) {
+      const std::size_t row = row0 + r;
+      if (row < n && c0 + lane < D) store_element(x, t, row * D + c0 + lane, tile[r][lane]);
+    }
+    __syncwarp();
   }
 }
 
 template <class C>
 __global__ void __launch_bounds__(codec_block_threads)
     encode_kernel(const C c, const void* x, element_type t, std::size_t n, std::uint8_t* codes) {
+  __shared__ float tiles[codec_block_threads / 32][32][33];
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
-  if (i >= n) return;
+  const std::size_t row0 = i - threadIdx.x % 32;
+  if (row0 >= n) return; // the whole warp is past the end
   float v[C::dim];
-  load_row<C::dim>(x, t, i, v);
-  c.encode(std::span<const float, C::dim>(v, C::dim), codes + i * c.bytes_per_vector());
+  warp_load_rows<C::dim>(x, t, n, row0, tiles[threadIdx.x / 32], v);
+  if (i >= n) return;
+  // Encode into registers/local memory, then store each byte once (no read-modify-write of
+  // global memory by the bit writer).
+  std::uint8_t buf[C::max_bytes_per_vector];
+  c.encode(std::span<const float, C::dim>(v, C::dim), buf);
+  std::uint8_t* out = codes + i * c.bytes_per_vector();
+  for (std::size_t b = 0, nb = c.bytes_per_vector(); b < nb; ++b) out[b] = buf[b];
 }
 
 template <class C>
 __global__ void __launch_bounds__(codec_block_threads)
     decode_kernel(const C c, const std::uint8_t* codes, std::size_t n, void* x, element_type t) {
+  __shared__ float tiles[codec_block_threads / 32][32][33];
   const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
-  if (i >= n) return;
+  const std::size_t row0 = i - threadIdx.x % 32;
+  if (row0 >= n) return;
   float v[C::dim];
-  c.decode(codes + i * c.bytes_per_vector(), std::span<float, C::dim>(v, C::dim));
-  store_row<C::dim>(x, t, i, v);
+  if (i < n) {
+    std::uint8_t buf[C::max_bytes_per_vector];
+    const std::uint8_t* in = codes + i * c.bytes_per_vector();
+    for (std::size_t b = 0, nb = c.bytes_per_vector(); b < nb; ++b) buf[b] = in[b];
+    c.decode(buf, std::span<float, C::dim>(v, C::dim));
+  }
+  warp_store_rows<C::dim>(x, t, n, row0, tiles[threadIdx.x / 32], v);
 }
 
 inline unsigned grid_for(std::size_t n) {

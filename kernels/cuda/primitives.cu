@@ -19,50 +19,83 @@ __device__ inline float apply_sign(float v, std::uint64_t seed, std::size_t i) {
   return seed != 0 ? xor_sign_bit(v, sign_mask(seed, i)) : v;
 }
 
-// One warp per row, D in [32, 1024]: lane t holds the E = D/32 consecutive elements
-// t*E .. t*E+E-1. Strides below E are butterflies inside the lane; strides E .. D/2 pair lane t
-// with lane t ^ (h/E) through a shuffle. Each pair (a, b) -> (a + b, a - b) as in fwht_stage.
-template <std::size_t D>
-__global__ void hadamard_warp_kernel(float* x, std::size_t rows, std::uint64_t seed, bool inverse) {
-  constexpr std::size_t E = D / 32;
-  const std::size_t warp = (blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x) / 32;
-  const unsigned lane = threadIdx.x % 32;
-  if (warp >= rows) return;
-  float* row = x + warp * D;
-  float r[E];
+// Thread-chunked transform: T threads per row, each holding E = D/T consecutive elements in
+// registers (loaded as float4). Strides below E are butterflies inside a thread; strides E ..
+// 32E pair thread t with thread t ^ (h/E) of the same warp through a shuffle; larger strides
+// (T > 32) go through shared memory. Every pair (a, b) becomes (a + b, a - b) exactly as in
+// fwht_stage: the lower partner computes own + other, the upper other - own.
+template <std::size_t E, std::size_t T>
+__global__ void __launch_bounds__(T < 256 ? 256 : T)
+    hadamard_chunk_kernel(float* x, std::size_t rows, std::uint64_t seed, bool inverse) {
+  constexpr std::size_t D = E * T;
+  constexpr std::size_t rows_per_block = T < 256 ? 256 / T : 1;
+  extern __shared__ float sh[]; // D floats per row of the block when T > 32
+  const std::size_t local_row = threadIdx.x / T, t = threadIdx.x % T;
+  const std::size_t r = blockIdx.x * rows_per_block + local_row;
+  const bool active = r < rows;
+  float* row = x + (active ? r : 0) * D;
+  float v[E];
+  if (active) {
 #pragma unroll
-  for (std::size_t k = 0; k < E; ++k) {
-    const std::size_t i = lane * E + k;
-    r[k] = inverse ? row[i] : apply_sign(row[i], seed, i);
+    for (std::size_t k = 0; k < E; k += 4) {
+      const float4 q = *reinterpret_cast<const float4*>(row + t * E + k);
+      v[k] = q.x;
+      v[k + 1] = q.y;
+      v[k + 2] = q.z;
+      v[k + 3] = q.w;
+    }
+    if (!inverse && seed != 0) {
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) v[k] = apply_sign(v[k], seed, t * E + k);
+    }
   }
 #pragma unroll
   for (std::size_t h = 1; h < E; h *= 2) {
 #pragma unroll
     for (std::size_t k = 0; k < E; ++k) {
       if ((k & h) == 0) {
-        const float a = r[k], b = r[k + h];
-        r[k] = a + b;
-        r[k + h] = a - b;
+        const float a = v[k], b = v[k + h];
+        v[k] = a + b;
+        v[k + h] = a - b;
       }
     }
   }
+  const unsigned lane = threadIdx.x % 32;
 #pragma unroll
-  for (std::size_t h = E; h < D; h *= 2) {
+  for (std::size_t h = E; h < D && h < 32 * E; h *= 2) {
     const unsigned mask = static_cast<unsigned>(h / E);
     const bool upper = (lane & mask) != 0;
 #pragma unroll
     for (std::size_t k = 0; k < E; ++k) {
-      const float other = __shfl_xor_sync(0xffffffffu, r[k], mask);
-      r[k] = upper ? other - r[k] : r[k] + other; // lower keeps a + b, upper gets a - b
+      const float other = __shfl_xor_sync(0xffffffffu, v[k], mask);
+      v[k] = upper ? other - v[k] : v[k] + other;
     }
   }
+  if constexpr (T > 32) {
+    float* srow = sh + local_row * D;
+    for (std::size_t h = 32 * E; h < D; h *= 2) {
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) srow[t * E + k] = v[k];
+      __syncthreads();
+      const bool upper = ((t * E) & h) != 0;
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) {
+        const float other = srow[(t * E + k) ^ h];
+        v[k] = upper ? other - v[k] : v[k] + other;
+      }
+      __syncthreads();
+    }
+  }
+  if (!active) return;
   const float s = inv_sqrt_pow2(log2_pow2(D));
 #pragma unroll
   for (std::size_t k = 0; k < E; ++k) {
-    const std::size_t i = lane * E + k;
-    const float v = r[k] * s;
-    row[i] = inverse ? apply_sign(v, seed, i) : v;
+    v[k] = v[k] * s;
+    if (inverse && seed != 0) v[k] = apply_sign(v[k], seed, t * E + k);
   }
+#pragma unroll
+  for (std::size_t k = 0; k < E; k += 4)
+    *reinterpret_cast<float4*>(row + t * E + k) = make_float4(v[k], v[k + 1], v[k + 2], v[k + 3]);
 }
 
 // Small or large D: the host-device code itself, one thread per row (D < 32) or one block per
@@ -75,28 +108,6 @@ __global__ void hadamard_small_kernel(float* x, std::size_t rows, std::size_t di
   if (!inverse && seed != 0) apply_signs(row, dim, seed);
   fwht(row, dim);
   if (inverse && seed != 0) apply_signs(row, dim, seed);
-}
-
-__global__ void hadamard_block_kernel(float* x, std::size_t dim, std::uint64_t seed, bool inverse) {
-  extern __shared__ float sh[];
-  float* row = x + blockIdx.x * dim;
-  for (std::size_t i = threadIdx.x; i < dim; i += blockDim.x)
-    sh[i] = inverse ? row[i] : apply_sign(row[i], seed, i);
-  __syncthreads();
-  for (std::size_t h = 1; h < dim; h *= 2) {
-    for (std::size_t p = threadIdx.x; p < dim / 2; p += blockDim.x) {
-      const std::size_t lo = (p / h) * 2 * h + (p % h), hi = lo + h;
-      const float a = sh[lo], b = sh[hi];
-      sh[lo] = a + b;
-      sh[hi] = a - b;
-    }
-    __syncthreads();
-  }
-  const float s = inv_sqrt_pow2(log2_pow2(dim));
-  for (std::size_t i = threadIdx.x; i < dim; i += blockDim.x) {
-    const float v = sh[i] * s;
-    row[i] = inverse ? apply_sign(v, seed, i) : v;
-  }
 }
 
 __global__ void fp8_blocks64_kernel(const float* x, std::size_t n, std::uint8_t* codes, std::uint8_t* scales) {
@@ -118,11 +129,17 @@ __global__ void e8_kernel(const float* y, std::size_t n, int q, float* out) {
     e8::closest_point(in, o);
 }
 
-template <std::size_t D>
-void launch_warp(float* d_x, std::size_t rows, std::uint64_t seed, bool inverse, cudaStream_t st) {
-  const unsigned threads = 256, warps_per_block = threads / 32;
-  const auto blocks = static_cast<unsigned>((rows + warps_per_block - 1) / warps_per_block);
-  hadamard_warp_kernel<D><<<blocks, threads, 0, st>>>(d_x, rows, seed, inverse);
+template <std::size_t E, std::size_t T>
+void launch_chunked(float* d_x, std::size_t rows, std::uint64_t seed, bool inverse, cudaStream_t st) {
+  constexpr std::size_t rows_per_block = T < 256 ? 256 / T : 1;
+  constexpr std::size_t threads = T < 256 ? 256 : T;
+  const std::size_t smem = T > 32 ? rows_per_block * E * T * sizeof(float) : 0;
+  if (smem > 48 * 1024)
+    cuda_check(cudaFuncSetAttribute(hadamard_chunk_kernel<E, T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                    static_cast<int>(smem)),
+               "cudaFuncSetAttribute");
+  const auto blocks = static_cast<unsigned>((rows + rows_per_block - 1) / rows_per_block);
+  hadamard_chunk_kernel<E, T><<<blocks, threads, smem, st>>>(d_x, rows, seed, inverse);
 }
 
 } // namespace
@@ -135,25 +152,27 @@ void hadamard(cuda_t s, float* d_x, std::size_t rows, std::size_t dim, std::uint
           "cuda hadamard: length " + std::to_string(dim) + " is not a power of two in [2, 32768]");
   if (rows == 0) return;
   cudaStream_t st = detail::stream_of(s.stream);
+  // Elements per thread and threads per row: 4 per thread up to D = 128, 8 and 16 in one warp
+  // for D = 256 and 512,
+  // then 16 per thread (32 for D = 32768) with shared-memory stages.
   switch (dim) {
-  case 32: detail::launch_warp<32>(d_x, rows, seed, inverse, st); break;
-  case 64: detail::launch_warp<64>(d_x, rows, seed, inverse, st); break;
-  case 128: detail::launch_warp<128>(d_x, rows, seed, inverse, st); break;
-  case 256: detail::launch_warp<256>(d_x, rows, seed, inverse, st); break;
-  case 512: detail::launch_warp<512>(d_x, rows, seed, inverse, st); break;
-  case 1024: detail::launch_warp<1024>(d_x, rows, seed, inverse, st); break;
-  default:
-    if (dim < 32) {
-      detail::hadamard_small_kernel<<<static_cast<unsigned>((rows + 127) / 128), 128, 0, st>>>(
-          d_x, rows, dim, seed, inverse);
-    } else {
-      const std::size_t bytes = dim * sizeof(float);
-      detail::cuda_check(cudaFuncSetAttribute(detail::hadamard_block_kernel,
-                                              cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                              static_cast<int>(bytes)),
-                         "cudaFuncSetAttribute");
-      detail::hadamard_block_kernel<<<static_cast<unsigned>(rows), 1024, bytes, st>>>(d_x, dim, seed, inverse);
-    }
+  case 4: detail::launch_chunked<4, 1>(d_x, rows, seed, inverse, st); break;
+  case 8: detail::launch_chunked<4, 2>(d_x, rows, seed, inverse, st); break;
+  case 16: detail::launch_chunked<4, 4>(d_x, rows, seed, inverse, st); break;
+  case 32: detail::launch_chunked<4, 8>(d_x, rows, seed, inverse, st); break;
+  case 64: detail::launch_chunked<4, 16>(d_x, rows, seed, inverse, st); break;
+  case 128: detail::launch_chunked<4, 32>(d_x, rows, seed, inverse, st); break;
+  case 256: detail::launch_chunked<8, 32>(d_x, rows, seed, inverse, st); break;
+  case 512: detail::launch_chunked<16, 32>(d_x, rows, seed, inverse, st); break;
+  case 1024: detail::launch_chunked<16, 64>(d_x, rows, seed, inverse, st); break;
+  case 2048: detail::launch_chunked<16, 128>(d_x, rows, seed, inverse, st); break;
+  case 4096: detail::launch_chunked<16, 256>(d_x, rows, seed, inverse, st); break;
+  case 8192: detail::launch_chunked<16, 512>(d_x, rows, seed, inverse, st); break;
+  case 16384: detail::launch_chunked<16, 1024>(d_x, rows, seed, inverse, st); break;
+  case 32768: detail::launch_chunked<32, 1024>(d_x, rows, seed, inverse, st); break;
+  default: // D = 2: one thread per row, the host-device code itself
+    detail::hadamard_small_kernel<<<static_cast<unsigned>((rows + 127) / 128), 128, 0, st>>>(
+        d_x, rows, dim, seed, inverse);
   }
   detail::cuda_check_launch("hadamard kernel launch");
 }

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   }
 
   // Batched primitives.
-  for (std::size_t dim : {2u, 8u, 16u, 32u, 64u, 128u, 512u, 1024u, 2048u, 8192u, 32768u}) {
+  for (std::size_t dim : {2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 1024u, 2048u, 4096u, 8192u, 16384u, 32768u}) {
     const std::size_t n = std::max<std::size_t>(3, (quick ? 4096 : 65536) / dim);
     auto x = rows(n, dim, 77 + dim);
     for (std::uint64_t seed : {0ull, 12345ull}) {
