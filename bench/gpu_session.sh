@@ -6,6 +6,7 @@
 # holding the prebuilt binaries (codec_cuda_test, primitives_cuda_test, cuda_bench).
 set -uo pipefail
 bin=${1:?usage: gpu_session.sh BIN_DIR [benchmark filter]}
+export LD_LIBRARY_PATH="$bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 filter=${2:-.}
 out=${OUT:-gpu-out}
 mkdir -p "$out"
