@@ -117,8 +117,6 @@ void bm_codec(benchmark::State& state, C c, element_type t, bool decode_side) {
     moved += static_cast<double>(n) * (C::dim * esize + c.bytes_per_vector());
   }
   state.counters["GBps"] = benchmark::Counter(moved / 1e9, benchmark::Counter::kIsRate);
-  state.counters["ms_per_M"] = benchmark::Counter(
-      1e3 * 1e6 / static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
   cudaFree(x);
   cudaFree(codes);
