@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 kakeyalattice contributors
 // SPDX-License-Identifier: Apache-2.0
-// kakeya decode --in C.kkc --out Y.npy [--backend ...]
+// kakeya decode --in C.kkc --out Y.npy [--backend ...] [--threads N]
 
 #include <memory>
 
@@ -13,14 +13,17 @@ namespace kakeya::cli {
 void register_decode(CLI::App& app) {
   struct opts {
     std::string in, out, backend = "auto";
+    unsigned threads = 0;
   };
   auto o = std::make_shared<opts>();
   auto* cmd = app.add_subcommand("decode", "Decode a code file (.kkc) back to a .npy file");
   cmd->add_option("--in", o->in, "input code file")->required();
   cmd->add_option("--out", o->out, "output .npy [N, D]")->required();
   add_backend_option(cmd, o->backend);
+  add_threads_option(cmd, o->threads);
   cmd->callback([o] {
     backend b = parse_backend(o->backend);
+    apply_threads(o->threads);
     io::code_file f = io::read_code_file(o->in);
     any_codec c = any_codec::make(f.spec, f.dim);
     require(c.bytes_per_vector() == f.bytes_per_vector, errc::format_error,

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 kakeyalattice contributors
 // SPDX-License-Identifier: Apache-2.0
-// kakeya encode --codec SPEC --in X.npy --out C.kkc [--backend ...]
+// kakeya encode --codec SPEC --in X.npy --out C.kkc [--backend ...] [--threads N]
 
 #include <memory>
 
@@ -13,6 +13,7 @@ namespace kakeya::cli {
 void register_encode(CLI::App& app) {
   struct opts {
     std::string codec, in, out, backend = "auto";
+    unsigned threads = 0;
   };
   auto o = std::make_shared<opts>();
   auto* cmd = app.add_subcommand("encode", "Encode every row of a .npy file into a code file (.kkc) "
@@ -21,8 +22,10 @@ void register_encode(CLI::App& app) {
   cmd->add_option("--in", o->in, "input .npy [N, D], finite values")->required();
   cmd->add_option("--out", o->out, "output code file")->required();
   add_backend_option(cmd, o->backend);
+  add_threads_option(cmd, o->threads);
   cmd->callback([o] {
     backend b = parse_backend(o->backend);
+    apply_threads(o->threads);
     io::npy_array x = load_rows(o->in);
     any_codec c = any_codec::make(o->codec, x.cols);
     std::vector<std::uint8_t> codes(x.rows * c.bytes_per_vector());

@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 kakeyalattice contributors
 // SPDX-License-Identifier: Apache-2.0
-// kakeya eval --codecs SPEC[,SPEC...] --in X.npy [--backend ...]  ->  JSON array, one object per
-// codec: codec, bits_per_vector, rel_mse, cosine, snr_db, encode_vectors_per_s, decode_vectors_per_s
+// kakeya eval --codecs SPEC[,SPEC...] --in X.npy [--backend ...] [--threads N]  ->  JSON array,
+// one object per codec: codec, bits_per_vector, rel_mse, cosine, snr_db, encode_vectors_per_s,
+// decode_vectors_per_s
 
 #include <chrono>
 #include <iostream>
@@ -40,6 +41,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 void register_eval(CLI::App& app) {
   struct opts {
     std::string codecs, in, backend = "auto";
+    unsigned threads = 0;
   };
   auto o = std::make_shared<opts>();
   auto* cmd = app.add_subcommand(
@@ -48,8 +50,10 @@ void register_eval(CLI::App& app) {
   cmd->add_option("--codecs", o->codecs, "codec specs separated by commas, e.g. e8:q=38,d4:q=38,fp8:block=64")->required();
   cmd->add_option("--in", o->in, "input .npy [N, D], finite values")->required();
   add_backend_option(cmd, o->backend);
+  add_threads_option(cmd, o->threads);
   cmd->callback([o] {
     backend b = parse_backend(o->backend);
+    apply_threads(o->threads);
     io::npy_array x = load_rows(o->in);
     std::vector<any_codec> codecs;
     for (const auto& s : split_specs(o->codecs)) codecs.push_back(any_codec::make(s, x.cols));

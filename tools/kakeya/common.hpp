@@ -8,8 +8,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kakeya/backend/backend.hpp"
 #include "kakeya/core/error.hpp"
 #include "kakeya/io/npy.hpp"
+#if KAKEYA_WITH_SIMD
+#include "kakeya/backend/simd.hpp"
+#endif
 
 namespace kakeya::cli {
 
@@ -34,6 +38,22 @@ inline io::npy_array load_rows(const std::string& path, bool finite = true) {
 inline CLI::Option* add_backend_option(CLI::App* cmd, std::string& value) {
   return cmd->add_option("--backend", value, "auto, scalar, simd or cuda (default auto: the best available)")
       ->check(CLI::IsMember({"auto", "scalar", "simd", "cuda"}));
+}
+
+/// Adds `--threads N`: the thread count of the simd backend (default: KAKEYA_THREADS, else
+/// every core). The output does not depend on it.
+inline CLI::Option* add_threads_option(CLI::App* cmd, unsigned& value) {
+  return cmd->add_option("--threads", value, "threads of the simd backend (default: KAKEYA_THREADS, else every core)")
+      ->check(CLI::Range(1u, 4096u));
+}
+
+/// Applies a --threads value (0: not given) to the simd backend.
+inline void apply_threads(unsigned n) {
+#if KAKEYA_WITH_SIMD
+  if (n != 0) set_simd_threads(n);
+#else
+  (void)n;
+#endif
 }
 
 void register_hadamard(CLI::App& app);

@@ -1,0 +1,14 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+// The SIMD kernels for AVX-512 (F, CD, BW, DQ, VL; x86-64-v4), compiled with that instruction set's
+// flags (kernels/simd/meson.build) and reached only after a run-time CPU check (dispatch.cpp).
+#include "kernels_impl.hpp"
+
+namespace kakeya::detail::simd_kernels {
+
+const isa_table& table_avx512() {
+  static const isa_table t = make_table<xsimd::avx512bw>("avx512");
+  return t;
+}
+
+} // namespace kakeya::detail::simd_kernels
