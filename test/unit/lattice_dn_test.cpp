@@ -110,28 +110,7 @@ template <std::size_t N> void check_box_exhaustive(std::mt19937_64& g, int q, in
 }
 
 template <std::size_t N> void check_bijection_exhaustive(int q) {
-  using L = kakeya::dn<N>;
-  const uint128 count = L::box_count(q);
-  const auto pts = all_box_points<N>(q);
-  BOOST_TEST_REQUIRE((uint128(pts.size()) == count));
-  std::vector<bool> seen(pts.size(), false);
-  for (const auto& x : pts) {
-    const uint128 i = L::box_to_index(x, q);
-    BOOST_TEST_REQUIRE((i < count));
-    BOOST_TEST_REQUIRE(!seen[static_cast<std::size_t>(i)]);
-    seen[static_cast<std::size_t>(i)] = true;
-    std::array<float, N> back{};
-    L::box_from_index(i, q, back);
-    BOOST_TEST_REQUIRE((back == x));
-  }
-  // Every index decodes to a codebook point that encodes back to it (decoding is injective).
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    std::array<float, N> x{};
-    L::box_from_index(i, q, x);
-    BOOST_TEST_REQUIRE(in_dn(x));
-    BOOST_TEST_REQUIRE(in_box(x, q));
-    BOOST_TEST_REQUIRE((L::box_to_index(x, q) == uint128(i)));
-  }
+  check_box_bijection<kakeya::dn<N>>(all_box_points<N>(q), q, [](const auto& x) { return in_dn(x); });
 }
 
 template <std::size_t N> void check_bijection_random(std::mt19937_64& g, int q) {

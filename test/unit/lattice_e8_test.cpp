@@ -98,28 +98,7 @@ std::vector<std::array<float, 8>> all_box_points(int q) {
 }
 
 void check_bijection_exhaustive(int q) {
-  using kakeya::e8;
-  const uint128 count = e8::box_count(q);
-  const auto pts = all_box_points(q);
-  BOOST_TEST_REQUIRE((uint128(pts.size()) == count));
-  std::vector<bool> seen(pts.size(), false);
-  for (const auto& x : pts) {
-    const uint128 i = e8::box_to_index(x, q);
-    BOOST_TEST_REQUIRE((i < count));
-    BOOST_TEST_REQUIRE(!seen[static_cast<std::size_t>(i)]);
-    seen[static_cast<std::size_t>(i)] = true;
-    std::array<float, 8> back{};
-    e8::box_from_index(i, q, back);
-    BOOST_TEST_REQUIRE((back == x));
-  }
-  // Every index decodes to a codebook point that encodes back to it (decoding is injective).
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    std::array<float, 8> x{};
-    e8::box_from_index(i, q, x);
-    BOOST_TEST_REQUIRE(in_e8(x));
-    BOOST_TEST_REQUIRE(in_box(x, q));
-    BOOST_TEST_REQUIRE((e8::box_to_index(x, q) == uint128(i)));
-  }
+  check_box_bijection<kakeya::e8>(all_box_points(q), q, [](const auto& x) { return in_e8(x); });
 }
 
 void check_bijection_random(std::mt19937_64& g, int q) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/test/unit_test.hpp>
+
 #include "kakeya/core/uint128.hpp"
 
 
@@ -121,6 +123,33 @@ template <std::size_t N> std::vector<std::array<float, N>> probes(std::mt19937_6
   add([&] { return static_cast<float>(static_cast<int>(g() % 33) - 16) * 0.25f; });
   add([&] { return static_cast<float>(uniform(g, -1, 1)) + 1048576.0f * (g() % 2 ? 1 : -1); });
   return out;
+}
+
+/// The index bijection of lattice L's box codebook L ∩ [-q, q]^n, exhaustively: `pts` are all
+/// its points, enumerated independently; `member` says whether a point lies in L. Every point
+/// encodes to a distinct index below the count and decodes back; every index decodes to a box
+/// point of L that encodes back to it.
+template <class L, class Member>
+void check_box_bijection(const std::vector<std::array<float, L::dim>>& pts, int q, Member member) {
+  const kakeya::uint128 count = L::box_count(q);
+  BOOST_TEST_REQUIRE((kakeya::uint128(pts.size()) == count));
+  std::vector<bool> seen(pts.size(), false);
+  for (const auto& x : pts) {
+    const kakeya::uint128 i = L::box_to_index(x, q);
+    BOOST_TEST_REQUIRE((i < count));
+    BOOST_TEST_REQUIRE(!seen[static_cast<std::size_t>(i)]);
+    seen[static_cast<std::size_t>(i)] = true;
+    std::array<float, L::dim> back{};
+    L::box_from_index(i, q, back);
+    BOOST_TEST_REQUIRE((back == x));
+  }
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    std::array<float, L::dim> x{};
+    L::box_from_index(i, q, x);
+    BOOST_TEST_REQUIRE(member(x));
+    for (float v : x) BOOST_TEST_REQUIRE(std::abs(v) <= static_cast<float>(q));
+    BOOST_TEST_REQUIRE((L::box_to_index(x, q) == kakeya::uint128(i)));
+  }
 }
 
 } // namespace kakeya_test
