@@ -112,11 +112,11 @@ tensor3 as_tensor3(tensor2&& t, std::size_t b, std::size_t s) {
   return out;
 }
 
-tensor3 compress(const compressor_weights& c, const tensor3& hidden, std::size_t pos0) {
+tensor3 compress(const compressor_weights& c, const tensor3& hidden, std::size_t pos0, matmul m) {
   const std::size_t b = hidden.shape(0), s = hidden.shape(1);
   std::span<const float> x(hidden.data(), hidden.size());
-  tensor3 kv = as_tensor3(project(x, b * s, c.wkv), b, s);
-  tensor3 score = as_tensor3(project(x, b * s, c.wgate), b, s);
+  tensor3 kv = as_tensor3(project(x, b * s, c.wkv, m), b, s);
+  tensor3 score = as_tensor3(project(x, b * s, c.wgate, m), b, s);
   tensor3 out = gated_pool(kv, score, c.ape, c.ratio, c.overlap);
   rms_norm_rows({out.data(), out.size()}, head_dim, c.norm, rms_eps);
   const yarn_config yarn;
@@ -154,11 +154,17 @@ void check_shapes(const model_weights& w) {
   }
 }
 
-tensor2 project(std::span<const float> x, std::size_t rows, const tensor2& w) {
+const char* to_string(matmul m) { return m == matmul::cublas ? "cuBLAS" : "OpenBLAS"; }
+
+tensor2 project(std::span<const float> x, std::size_t rows, const tensor2& w, matmul m) {
   const std::size_t n = w.shape(0), k = w.shape(1);
   if (x.size() != rows * k) throw std::invalid_argument("project: input size mismatch");
   tensor2 out = tensor2::from_shape({rows, n});
   if (rows == 0) return out;
+  if (m == matmul::cublas) {
+    project_cublas(x.data(), rows, k, w.data(), n, out.data());
+    return out;
+  }
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(n),
               static_cast<int>(k), 1.0f, x.data(), static_cast<int>(k), w.data(),
               static_cast<int>(k), 0.0f, out.data(), static_cast<int>(n));
@@ -236,7 +242,7 @@ void rope_rows(tensor3& x, std::span<const float> freqs, std::size_t pos0, std::
       apply_rope({&x(bi, j, dim - rd), rd}, freqs, pos0 + stride * j);
 }
 
-kv_streams compute_streams(const model_weights& w, const tensor3& hidden, std::size_t pos0) {
+kv_streams compute_streams(const model_weights& w, const tensor3& hidden, std::size_t pos0, matmul m) {
   if (hidden.shape(2) != hidden_dim)
     throw std::invalid_argument("hidden states must be [B, S, 4096]");
   const std::size_t b = hidden.shape(0), s = hidden.shape(1);
@@ -245,12 +251,12 @@ kv_streams compute_streams(const model_weights& w, const tensor3& hidden, std::s
                                 " is not a positive multiple of 128");
   kv_streams out;
   // Sliding window (a ratio-0 layer): wkv → kv_norm → RoPE θ = 10000, no YaRN.
-  out.window = as_tensor3(project({hidden.data(), hidden.size()}, b * s, w.window.wkv), b, s);
+  out.window = as_tensor3(project({hidden.data(), hidden.size()}, b * s, w.window.wkv, m), b, s);
   rms_norm_rows({out.window.data(), out.window.size()}, head_dim, w.window.norm, rms_eps);
   const auto freqs = rope_frequencies(rope_dim, rope_theta, pos0 + s, nullptr);
   rope_rows(out.window, freqs, pos0, 1);
-  out.csa = compress(w.csa, hidden, pos0);
-  out.hca = compress(w.hca, hidden, pos0);
+  out.csa = compress(w.csa, hidden, pos0, m);
+  out.hca = compress(w.hca, hidden, pos0, m);
   return out;
 }
 

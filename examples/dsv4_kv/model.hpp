@@ -64,14 +64,28 @@ struct kv_streams {
   }
 };
 
+/// Where the projections' matrix products run: OpenBLAS on the CPU, or cuBLAS (FP32 GEMM, no
+/// TF32) when the CUDA backend is used. The two differ only by float rounding.
+enum class matmul { openblas, cublas };
+/// "OpenBLAS" or "cuBLAS".
+const char* to_string(matmul m);
+/// Whether this build has the cuBLAS path (built with CUDA).
+bool cublas_available();
+
 /// Runs the write path on hidden states [B, S, hidden_dim] (S a multiple of 128). Token s of a
 /// row sits at position pos0 + s; compressed token j of ratio r at pos0 + r·j.
-kv_streams compute_streams(const model_weights& w, const tensor3& hidden, std::size_t pos0 = 0);
+kv_streams compute_streams(const model_weights& w, const tensor3& hidden, std::size_t pos0 = 0,
+                           matmul m = matmul::openblas);
 
 // ---- building blocks (public for the tests) ----
 
-/// out[rows, N] = x[rows, K] · wᵀ for w [N, K] (cblas_sgemm). `x`: rows·K floats.
-tensor2 project(std::span<const float> x, std::size_t rows, const tensor2& w);
+/// out[rows, N] = x[rows, K] · wᵀ for w [N, K] (cblas_sgemm, or cublasSgemm with
+/// matmul::cublas). `x`: rows·K floats.
+tensor2 project(std::span<const float> x, std::size_t rows, const tensor2& w, matmul m = matmul::openblas);
+
+/// The cuBLAS product of `project` (gemm_cublas.cpp; throws std::runtime_error with CUDA's
+/// message on any failure, or when the build has no CUDA).
+void project_cublas(const float* x, std::size_t rows, std::size_t k, const float* w, std::size_t n, float* out);
 
 /// RMSNorm of each row of x[rows, dim], in place: x_i ← w_i · (x_i · 1/sqrt(mean(x²) + eps)).
 void rms_norm_rows(std::span<float> x, std::size_t dim, std::span<const float> weight, float eps);

@@ -81,7 +81,7 @@ void print_report(const run_result& r, std::FILE* out) {
                np == 1 ? "" : "s", np > 1 ? " (mean ± 95 % CI, Student t)" : "");
   std::fprintf(out, "  weights   %s%s\n", r.weights_source.c_str(),
                o.weights_path ? "" : " (an architectural stand-in, not trained V4 weights)");
-  std::fprintf(out, "  backend   %s\n", kakeya::to_string(o.backend));
+  std::fprintf(out, "  backend   %s (projections: %s)\n", kakeya::to_string(o.backend), to_string(matmul_for(o.backend)));
   std::fprintf(
       out,
       "  baseline  %s = 448 dims FP8 e4m3 (7 blocks of 64, ue8m0 scale, amax floor 1e-4) + 64 "
@@ -255,7 +255,8 @@ nlohmann::json to_json(const run_result& r) {
       {"weights_layer_ids", {o.layers.window, o.layers.csa, o.layers.hca}},
       {"sweep", o.sweep},
       {"passages", np},
-      {"backend", kakeya::to_string(o.backend)}};
+      {"backend", kakeya::to_string(o.backend)},
+      {"matmul", to_string(matmul_for(o.backend))}};
   j["model"] = {
       {"hidden_dim", hidden_dim},
       {"head_dim", head_dim},

@@ -95,7 +95,7 @@ run_result run(const run_options& opt) {
       hidden = synthetic_hidden(opt.input, opt.batch, seqlen, opt.seed + p);
       pr.label = "input seed " + std::to_string(opt.seed + p);
     }
-    const kv_streams streams = compute_streams(w, hidden, pos0);
+    const kv_streams streams = compute_streams(w, hidden, pos0, matmul_for(opt.backend));
     hidden = tensor3();
     const double t_write = since(t0);
     r.seconds_write_path += t_write;

@@ -14,6 +14,7 @@
 #include "audit.hpp"
 #include "evaluate.hpp"
 #include "inputs.hpp"
+#include "model.hpp"
 #include "safetensors.hpp"
 #include "stats.hpp"
 
@@ -56,6 +57,11 @@ struct passage_result {
   std::string label; ///< "seed N" or "tokens [a, b)"
   std::array<stream_result, stream_count> streams;
 };
+
+/// The projections' matrix products follow the backend: cuBLAS with CUDA, else OpenBLAS.
+inline matmul matmul_for(kakeya::backend b) {
+  return b == kakeya::backend::cuda && cublas_available() ? matmul::cublas : matmul::openblas;
+}
 
 struct run_result {
   run_options opt;

@@ -1,9 +1,14 @@
 // SPDX-FileCopyrightText: 2026 kakeyalattice contributors
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The codec kernels: one templated family for every codec type. Each thread runs the codec's
-// own per-vector encode/decode (codec.hpp), so the bits are the scalar backend's.
-// Include in a .cu file and call KAKEYA_CUDA_INSTANTIATE(C) to instantiate a codec of your own.
+// The codec kernels: one templated family for every codec type, in two shapes.
+//  - Lane groups (group.cuh), for codecs made of the library's stages: G lanes hold one vector
+//    in registers, a block of 128 threads encodes 128 / G vectors; codes are assembled in
+//    shared memory and leave in one contiguous, vectorised store (decode: one load).
+//  - One thread per vector, for codecs with stages of their own: each thread runs the codec's
+//    per-vector encode/decode (codec.hpp) itself.
+// Both give the scalar backend's bits. Include in a .cu file and call
+// KAKEYA_CUDA_INSTANTIATE(C) to instantiate a codec of your own.
 
 #include <cuda_runtime.h>
 
@@ -12,6 +17,7 @@
 #include <vector>
 
 #include "cuda_check.cuh"
+#include "group.cuh"
 #include "kakeya/backend/cuda.hpp"
 #include "kakeya/backend/scalar.hpp"
 #include "kakeya/codec/preset_types.hpp"
@@ -110,6 +116,218 @@ inline unsigned grid_for(std::size_t n) {
   return static_cast<unsigned>((n + codec_block_threads - 1) / codec_block_threads);
 }
 
+// ---- lane-group kernels ----------------------------------------------------------------------
+
+inline constexpr int group_block_threads = 128;
+
+// The lane's E consecutive elements starting at element `off`, widened to float. `vec`: the
+// array is 16-byte aligned (then E-element pieces are too), so 16-byte loads are used.
+template <std::size_t E>
+__device__ inline void load_lane(const void* x, element_type t, std::size_t off, bool vec, float (&v)[E]) {
+  if (t == element_type::f32) {
+    const float* p = static_cast<const float*>(x) + off;
+    if (vec) {
+#pragma unroll
+      for (std::size_t k = 0; k < E; k += 4) {
+        const float4 q = __ldg(reinterpret_cast<const float4*>(p + k));
+        v[k] = q.x, v[k + 1] = q.y, v[k + 2] = q.z, v[k + 3] = q.w;
+      }
+    } else {
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) v[k] = p[k];
+    }
+    return;
+  }
+  const std::uint16_t* p = static_cast<const std::uint16_t*>(x) + off;
+  std::uint16_t h[E];
+  if (vec) {
+#pragma unroll
+    for (std::size_t k = 0; k < E; k += 8) {
+      const uint4 q = __ldg(reinterpret_cast<const uint4*>(p + k));
+      const std::uint32_t w[4] = {q.x, q.y, q.z, q.w};
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        h[k + 2 * j] = static_cast<std::uint16_t>(w[j] & 0xffffu);
+        h[k + 2 * j + 1] = static_cast<std::uint16_t>(w[j] >> 16);
+      }
+    }
+  } else {
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) h[k] = p[k];
+  }
+  const bool f16 = t == element_type::f16;
+#pragma unroll
+  for (std::size_t k = 0; k < E; ++k) v[k] = f16 ? fp16::decode(h[k]) : bf16::decode(h[k]);
+}
+
+// Bytes of shared memory before the code region: a copy of the codec when it is large (a
+// Lloyd-Max table read with lane-dependent indices is slow from the kernel-parameter space).
+template <class C>
+inline constexpr std::size_t codec_copy_bytes = sizeof(C) > 256 ? (sizeof(C) + 15) / 16 * 16 : 0;
+
+template <class C>
+__device__ inline const C& block_codec(const C& param, std::uint8_t* smem) {
+  if constexpr (codec_copy_bytes<C> == 0) {
+    return param;
+  } else {
+    const auto* src = reinterpret_cast<const std::uint8_t*>(&param);
+    for (std::size_t i = threadIdx.x; i < sizeof(C); i += blockDim.x) smem[i] = src[i];
+    __syncthreads();
+    return *reinterpret_cast<const C*>(smem); // the codec types are plain aggregates of values
+  }
+}
+
+// Copies `count` bytes between global and shared memory with the widest aligned accesses.
+__device__ inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, std::size_t count) {
+  const auto a = reinterpret_cast<std::uintptr_t>(dst) | reinterpret_cast<std::uintptr_t>(src) | count;
+  if (a % 16 == 0) {
+    for (std::size_t i = threadIdx.x; i < count / 16; i += blockDim.x)
+      reinterpret_cast<uint4*>(dst)[i] = reinterpret_cast<const uint4*>(src)[i];
+  } else if (a % 4 == 0) {
+    for (std::size_t i = threadIdx.x; i < count / 4; i += blockDim.x)
+      reinterpret_cast<std::uint32_t*>(dst)[i] = reinterpret_cast<const std::uint32_t*>(src)[i];
+  } else {
+    for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) dst[i] = src[i];
+  }
+}
+
+template <class C>
+__host__ __device__ inline std::size_t group_code_bytes(const C& c) {
+  constexpr unsigned R = group_block_threads / group::codec_traits<C>::G;
+  return (R * c.bytes_per_vector() + 15) / 16 * 16;
+}
+
+// Position of element i of the decode kernel's output tile: one pad float after every 32, so
+// that lanes writing their E consecutive elements hit different banks.
+__device__ constexpr std::size_t tile_pos(std::size_t i) { return i + (i >> 5); }
+
+// Floats of the decode kernel's output tile (R vectors, padded).
+template <class C>
+inline constexpr std::size_t tile_floats =
+    (group_block_threads / group::codec_traits<C>::G) * C::dim * 33 / 32;
+
+template <class C>
+inline std::size_t group_smem_bytes(const C& c, bool decode) {
+  return codec_copy_bytes<C> + group_code_bytes(c) + (decode ? tile_floats<C> * sizeof(float) : 0);
+}
+
+template <class C>
+__global__ void __launch_bounds__(group_block_threads)
+    encode_group_kernel(const C param, const void* x, element_type t, std::size_t n, std::uint8_t* codes,
+                        bool vec) {
+  using T = group::codec_traits<C>;
+  constexpr unsigned G = T::G;
+  constexpr std::size_t E = T::E;
+  constexpr unsigned R = group_block_threads / G;
+  extern __shared__ uint4 smem_raw[];
+  auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
+  const C& c = block_codec(param, smem);
+  const std::size_t bpv = c.bytes_per_vector();
+  const std::size_t region = (R * bpv + 15) / 16 * 16;
+  auto* words = reinterpret_cast<std::uint32_t*>(smem + codec_copy_bytes<C>);
+  for (std::size_t i = threadIdx.x; i < region / 4; i += blockDim.x) words[i] = 0;
+
+  const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
+  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
+  const std::size_t row = first + slot;
+  const bool active = row < n;
+  float v[E];
+  if (active)
+    load_lane(x, t, row * C::dim + g * E, vec, v);
+  else
+    for (std::size_t k = 0; k < E; ++k) v[k] = 0.0f;
+  __syncthreads(); // the zeroed region (and the codec copy) before any write
+
+  float gain = group::forward<G>(c.stages(), v, g);
+  float points[E];
+  bool have_points = false;
+  if constexpr (C::has_refinement) {
+    const refined_gain r =
+        group::refine<G>(c.quantiser(), c.refinement_passes(), v, g, points, have_points);
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) v[k] = v[k] / r.quantise_at;
+    gain = gain * r.store;
+  }
+  const std::size_t base = slot * bpv * 8;
+  if constexpr (C::has_gain) {
+    using F = typename C::gain_format;
+    if (active && g == 0) group::put_bits(words, base, static_cast<std::uint64_t>(F::encode(gain)), F::bits);
+  }
+  group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points);
+  __syncthreads();
+  const std::size_t rows = n - first < R ? n - first : R;
+  copy_bytes(codes + first * bpv, smem + codec_copy_bytes<C>, rows * bpv);
+}
+
+template <class C>
+__global__ void __launch_bounds__(group_block_threads)
+    decode_group_kernel(const C param, const std::uint8_t* codes, std::size_t n, void* x, element_type t,
+                        bool vec) {
+  using T = group::codec_traits<C>;
+  constexpr unsigned G = T::G;
+  constexpr std::size_t E = T::E;
+  constexpr unsigned R = group_block_threads / G;
+  extern __shared__ uint4 smem_raw[];
+  auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
+  const C& c = block_codec(param, smem);
+  const std::size_t bpv = c.bytes_per_vector();
+  std::uint8_t* bytes = smem + codec_copy_bytes<C>;
+  const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
+  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
+  const std::size_t rows = n - first < R ? n - first : R;
+  copy_bytes(bytes, codes + first * bpv, rows * bpv);
+  for (std::size_t i = rows * bpv + threadIdx.x; i < R * bpv; i += blockDim.x) bytes[i] = 0;
+  __syncthreads();
+
+  const std::size_t base = slot * bpv * 8;
+  float gain = 1.0f;
+  if constexpr (C::has_gain) {
+    using F = typename C::gain_format;
+    bit_reader r = group::reader_at(bytes, base);
+    gain = F::decode(static_cast<typename F::storage>(r.get(F::bits)));
+  }
+  float v[E];
+  group::read_blocks<C, G>(c, bytes, base, g, v);
+  group::inverse<std::tuple_size_v<std::remove_cvref_t<decltype(c.stages())>>, G>(c.stages(), v, g);
+  if constexpr (C::has_gain)
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) v[k] = v[k] * gain;
+  // The block's rows are contiguous in x: stage them in shared memory and store them with
+  // consecutive threads on consecutive elements (a lane's own E elements would leave each
+  // store instruction scattered over 32 partial sectors).
+  float* tile = reinterpret_cast<float*>(smem + codec_copy_bytes<C> + group_code_bytes(c));
+#pragma unroll
+  for (std::size_t k = 0; k < E; ++k) tile[tile_pos(slot * C::dim + g * E + k)] = v[k];
+  __syncthreads();
+  const std::size_t count = rows * C::dim, off = first * C::dim;
+  if (t == element_type::f32) {
+    float* out = static_cast<float*>(x) + off;
+    if (vec) {
+      for (std::size_t i = 4 * threadIdx.x; i < count; i += 4 * blockDim.x)
+        *reinterpret_cast<float4*>(out + i) =
+            make_float4(tile[tile_pos(i)], tile[tile_pos(i + 1)], tile[tile_pos(i + 2)], tile[tile_pos(i + 3)]);
+    } else {
+      for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) out[i] = tile[tile_pos(i)];
+    }
+  } else {
+    const bool f16 = t == element_type::f16;
+    auto half = [&](std::size_t i) -> std::uint32_t {
+      const float f = tile[tile_pos(i)];
+      return f16 ? fp16::encode(f) : bf16::encode(f);
+    };
+    std::uint16_t* out = static_cast<std::uint16_t*>(x) + off;
+    if (vec) { // 16-byte stores of 8 halves (D is a multiple of 8)
+      for (std::size_t i = 8 * threadIdx.x; i < count; i += 8 * blockDim.x)
+        *reinterpret_cast<uint4*>(out + i) = make_uint4(half(i) | half(i + 1) << 16, half(i + 2) | half(i + 3) << 16,
+                                                        half(i + 4) | half(i + 5) << 16, half(i + 6) | half(i + 7) << 16);
+    } else {
+      for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) out[i] = static_cast<std::uint16_t>(half(i));
+    }
+  }
+}
+
+inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
+
 } // namespace kakeya::detail
 
 namespace kakeya {
@@ -118,8 +336,15 @@ template <Codec C>
 void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_t n,
             std::uint8_t* d_codes) {
   if (n == 0) return;
-  detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
-                             detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
+  if constexpr (detail::group::supported<C>) {
+    constexpr unsigned R = detail::group_block_threads / detail::group::codec_traits<C>::G;
+    detail::encode_group_kernel<C><<<static_cast<unsigned>((n + R - 1) / R), detail::group_block_threads,
+                                     detail::group_smem_bytes(c, false), detail::stream_of(s.stream)>>>(
+        c, d_x, type, n, d_codes, detail::aligned16(d_x));
+  } else {
+    detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
+                               detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
+  }
   detail::cuda_check_launch("encode kernel launch");
 }
 
@@ -127,8 +352,15 @@ template <Codec C>
 void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, void* d_x,
             element_type type) {
   if (n == 0) return;
-  detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
-                             detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);
+  if constexpr (detail::group::supported<C>) {
+    constexpr unsigned R = detail::group_block_threads / detail::group::codec_traits<C>::G;
+    detail::decode_group_kernel<C><<<static_cast<unsigned>((n + R - 1) / R), detail::group_block_threads,
+                                     detail::group_smem_bytes(c, true), detail::stream_of(s.stream)>>>(
+        c, d_codes, n, d_x, type, detail::aligned16(d_x));
+  } else {
+    detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
+                               detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);
+  }
   detail::cuda_check_launch("decode kernel launch");
 }
 

@@ -889,7 +889,8 @@ struct kern {
       for (std::size_t b = 0; b < D; b += B) {
         typename S::storage sc = 0;
         float dd;
-        const float* xb = x + i * D + b;
+        // x is null when decoding: no arithmetic on it then (UB even unused; found by fuzz_decode).
+        const float* xb = M == mode::decode ? nullptr : x + i * D + b;
         bool zero_codes;
         if constexpr (M == mode::decode) {
           const std::uint8_t* cb = cin + i * bpv + off;

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include "kakeya/scalar/lloyd_max.hpp"
 #include "kakeya/transform/hadamard.hpp"
 #include "kakeya/transform/sign_flip.hpp"
+#include "kakeya/version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -251,10 +253,190 @@ BOOST_AUTO_TEST_CASE(codec_commands_refuse_bad_input) {
   BOOST_TEST(!fs::exists(path("o.npy")));
 }
 
+namespace {
+// A .npy file laid out by hand: the header dict, then `payload` bytes.
+void write_raw_npy(const std::string& path, const std::string& dict, std::size_t payload) {
+  std::string h = dict;
+  while ((10 + h.size() + 1) % 64 != 0) h.push_back(' ');
+  h.push_back('\n');
+  std::string b = "\x93NUMPY";
+  b.push_back('\x01');
+  b.push_back('\x00');
+  b.push_back(static_cast<char>(h.size() & 0xff));
+  b.push_back(static_cast<char>(h.size() >> 8));
+  b += h;
+  b.append(payload, '\0');
+  std::ofstream(path, std::ios::binary) << b;
+}
+} // namespace
+
+// Every kind of bad input in docs/robustness.md, through the CLI: a message naming the problem,
+// exit status 1 (library errors) or CLI11's status (bad options), never a signal, and no
+// output file (an existing one is left as it was).
+BOOST_AUTO_TEST_CASE(every_bad_input_gets_a_message_and_no_output) {
+  auto x = random_array(5, 64, 1.0, 10);
+  kakeya::io::write_npy(path("x.npy"), x);
+  auto nan = x;
+  nan.data[3 * 64 + 9] = NAN;
+  kakeya::io::write_npy(path("nan.npy"), nan);
+  const std::string X = path("x.npy"), out = path("out.kkc"), outn = path("out.npy");
+  // .npy files: magic, dtype, order, rank, truncated data, lying header, trailing bytes.
+  const std::string d = "'fortran_order': False, 'shape': ";
+  write_raw_npy(path("f8.npy"), "{'descr': '<f8', " + d + "(2, 64), }", 2 * 64 * 8);
+  write_raw_npy(path("be.npy"), "{'descr': '>f4', " + d + "(2, 64), }", 2 * 64 * 4);
+  write_raw_npy(path("fortran.npy"), "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 64), }", 2 * 64 * 4);
+  write_raw_npy(path("rank1.npy"), "{'descr': '<f4', " + d + "(64,), }", 64 * 4);
+  write_raw_npy(path("rank3.npy"), "{'descr': '<f4', " + d + "(2, 2, 64), }", 4 * 64 * 4);
+  write_raw_npy(path("short.npy"), "{'descr': '<f4', " + d + "(2, 64), }", 2 * 64 * 4 - 1);
+  write_raw_npy(path("liar.npy"), "{'descr': '<f4', " + d + "(4000000000, 64), }", 64 * 4);
+  write_raw_npy(path("long.npy"), "{'descr': '<f4', " + d + "(2, 64), }", 2 * 64 * 4 + 4);
+  write_raw_npy(path("garbled.npy"), "{'descr': '<f4', " + d + "(2, 64, }", 2 * 64 * 4);
+  const std::pair<const char*, const char*> npys[] = {
+      {"f8.npy", "unsupported dtype '<f8'"},   {"be.npy", "unsupported dtype '>f4'"},
+      {"fortran.npy", "Fortran-order"},        {"rank1.npy", "expected a 2-D array"},
+      {"rank3.npy", "expected a 2-D array"},   {"short.npy", "truncated data"},
+      {"liar.npy", "truncated data"},          {"long.npy", "bytes more than its header"},
+      {"garbled.npy", "bad .npy header"},
+  };
+  for (auto [file, msg] : npys) {
+    expect_refused("encode --codec e8:q=38 --in " + path(file) + " --out " + out, msg);
+    expect_refused("roundtrip --codec e8:q=38 --in " + path(file) + " --out " + outn, msg);
+    expect_refused("eval --codecs e8:q=38 --in " + path(file), msg);
+  }
+  // NaN / Inf: refused with the row and column, on every backend.
+  for (const char* b : {"scalar", "simd", "auto"}) {
+    expect_refused("encode --backend " + std::string(b) + " --codec e8:q=38 --in " + path("nan.npy") + " --out " + out, "row 3, column 9 holds NaN");
+    expect_refused("roundtrip --backend " + std::string(b) + " --codec fp8:block=64 --in " + path("nan.npy") + " --out " + outn, "row 3, column 9 holds NaN");
+  }
+  expect_refused("eval --codecs e8:q=38 --in " + path("nan.npy"), "row 3, column 9");
+  expect_refused("hadamard --in " + path("nan.npy") + " --out " + outn, "row 3, column 9");
+  expect_refused("compare --ref " + X + " --in " + path("nan.npy"), "row 3, column 9");
+  // Specs: unknown, malformed, out of range; wrong dimension.
+  expect_refused("encode --codec e8:q=100000 --in " + X + " --out " + out, "q = 100000 is out of range");
+  expect_refused("encode --codec e8:q=x --in " + X + " --out " + out, "must be an integer");
+  expect_refused("encode --codec e8:q=3,q=4 --in " + X + " --out " + out, "given twice");
+  expect_refused("encode --codec lloyd-max:bits=0 --in " + X + " --out " + out, "bits must be in 1..8");
+  expect_refused("encode --codec fp8:block=64,scale=fp4 --in " + X + " --out " + out, "scale must be");
+  expect_refused("encode --codec e8:passes=1 --in " + X + " --out " + out, "missing q");
+  expect_refused("eval --codecs e8:q=38,d5:q=3 --in " + X, "unknown codec family 'd5'");
+  expect_refused("info --codec e8:q=38 --dim 0", "dimension 0");
+  expect_refused("encode --codec fp8:block=128 --in " + X + " --out " + out, "not a multiple of the block 128");
+  // Options and environment.
+  expect_refused("encode --codec e8:q=38 --threads 0 --in " + X + " --out " + out, "--threads");
+  expect_refused("encode --codec e8:q=38 --backend gpu --in " + X + " --out " + out, "--backend");
+  expect_refused("encode --in " + X + " --out " + out, "--codec");
+  ::setenv("KAKEYA_SIMD_ISA", "avx9000", 1);
+  expect_refused("encode --backend simd --codec e8:q=38 --in " + X + " --out " + out, "KAKEYA_SIMD_ISA");
+  ::unsetenv("KAKEYA_SIMD_ISA");
+  ::setenv("KAKEYA_THREADS", "many", 1);
+  expect_refused("encode --backend simd --codec e8:q=38 --in " + X + " --out " + out, "KAKEYA_THREADS='many'");
+  ::unsetenv("KAKEYA_THREADS");
+  BOOST_TEST(!fs::exists(out));
+  BOOST_TEST(!fs::exists(outn));
+
+  // Code files: magic, version, spec, shape, size.
+  BOOST_TEST_REQUIRE(run("encode --codec e8:q=38 --in " + X + " --out " + path("good.kkc")).status == 0);
+  const auto good = kakeya::io::read_file(path("good.kkc"));
+  auto corrupt = [&](const std::string& name, auto&& edit) {
+    auto b = good;
+    edit(b);
+    kakeya::io::write_file_atomic(path(name), std::span<const std::byte>(b));
+    return path(name);
+  };
+  auto put = [](std::vector<std::byte>& b, std::size_t at, std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) b[at + i] = std::byte((v >> (8 * i)) & 0xff);
+  };
+  auto set_spec = [&](std::vector<std::byte>& b, const std::string& spec) {
+    b.erase(b.begin() + 32, b.begin() + 32 + 7); // "e8:q=38"
+    b.insert(b.begin() + 32, reinterpret_cast<const std::byte*>(spec.data()),
+             reinterpret_cast<const std::byte*>(spec.data()) + spec.size());
+    put(b, 10, spec.size(), 2);
+  };
+  const std::pair<std::string, const char*> kkcs[] = {
+      {corrupt("magic.kkc", [](auto& b) { b[1] = std::byte{'X'}; }), "bad magic"},
+      {corrupt("version.kkc", [&](auto& b) { put(b, 8, 7, 2); }), "unsupported code file version 7"},
+      {corrupt("family.kkc", [&](auto& b) { set_spec(b, "e9:q=38"); }), "unknown codec family 'e9'"},
+      {corrupt("q.kkc", [&](auto& b) { set_spec(b, "e8:q=0"); }), "q must be >= 1"},
+      {corrupt("ctl.kkc", [&](auto& b) { b[33] = std::byte{'\n'}; }), "non-printable"},
+      {corrupt("speclen.kkc", [&](auto& b) { put(b, 10, 0, 2); }), "bad codec spec length 0"},
+      {corrupt("dim.kkc", [&](auto& b) { put(b, 12, 100, 4); }), "dimension 100"},
+      {corrupt("dim0.kkc", [&](auto& b) { put(b, 12, 0, 4); }), "dimension 0"},
+      {corrupt("count.kkc", [&](auto& b) { put(b, 16, 6, 8); }), "the header promises 6 codes"},
+      {corrupt("hugecount.kkc", [&](auto& b) { put(b, 16, ~0ull, 8); }), "the header promises"},
+      {corrupt("bpv.kkc", [&](auto& b) { put(b, 24, 25, 4); put(b, 16, 11, 8); }), "bytes per vector"},
+      {corrupt("reserved.kkc", [&](auto& b) { b[30] = std::byte{1}; }), "reserved"},
+      {corrupt("cut.kkc", [](auto& b) { b.resize(b.size() - 5); }), "the file holds"},
+      {corrupt("header.kkc", [](auto& b) { b.resize(20); }), "bad magic"},
+  };
+  for (const auto& [file, msg] : kkcs) expect_refused("decode --in " + file + " --out " + outn, msg);
+  BOOST_TEST(!fs::exists(outn));
+
+  // Output paths that cannot be written: nothing left behind, an existing file kept.
+  fs::create_directories(path("adir"));
+  expect_refused("encode --codec e8:q=38 --in " + X + " --out " + path("adir"), "it is a directory");
+  expect_refused("encode --codec e8:q=38 --in " + X + " --out " + path("none/o.kkc"), "does not exist");
+  expect_refused("encode --codec e8:q=38 --in " + X + " --out " + X + "/o.kkc", "does not exist");
+  expect_refused("decode --in " + path("good.kkc") + " --out " + path("none/o.npy"), "does not exist");
+  expect_refused("roundtrip --codec e8:q=38 --in " + X + " --out " + path("adir"), "it is a directory");
+  expect_refused("encode --codec e8:q=38 --in " + path("nan.npy") + " --out " + path("good.kkc"), "NaN");
+  if (fs::is_character_file("/dev/zero"))
+    expect_refused("encode --codec e8:q=38 --in /dev/zero --out " + out, "it is a device");
+  if (fs::is_character_file("/dev/full")) { // a full disk; the device node must survive
+    expect_refused("encode --codec e8:q=38 --in " + X + " --out /dev/full", "No space left on device");
+    BOOST_TEST(fs::is_character_file("/dev/full"));
+  }
+  BOOST_TEST((kakeya::io::read_file(path("good.kkc")) == good));
+  for (const auto& e : fs::directory_iterator(dir))
+    BOOST_TEST(e.path().filename().string().find(".tmp") == std::string::npos, e.path());
+}
+
+// `kakeya --version` prints the project version of meson.build, which version.hpp carries.
 BOOST_AUTO_TEST_CASE(version) {
   run_result r = run("--version");
   BOOST_TEST(r.status == 0);
-  BOOST_TEST(r.out.find('.') != std::string::npos);
+  BOOST_TEST(r.out == std::string(KAKEYA_VERSION_STRING) + "\n");
+  BOOST_TEST(KAKEYA_VERSION == KAKEYA_VERSION_MAJOR * 10000 + KAKEYA_VERSION_MINOR * 100 +
+                                   KAKEYA_VERSION_PATCH);
+  BOOST_TEST(std::string(KAKEYA_VERSION_STRING) ==
+             std::to_string(KAKEYA_VERSION_MAJOR) + "." + std::to_string(KAKEYA_VERSION_MINOR) +
+                 "." + std::to_string(KAKEYA_VERSION_PATCH));
+}
+
+BOOST_AUTO_TEST_CASE(voronoi_codecs_and_rd) {
+  auto x = random_array(64, 128, 2.0, 12);
+  kakeya::io::write_npy(path("v.npy"), x);
+  for (const std::string spec : {"e8v:rate=4", "d4v:rate=3,betas=3/4/5/6.5,dither=9"}) {
+    BOOST_TEST_CONTEXT(spec) {
+      BOOST_TEST_REQUIRE(run("encode --codec " + spec + " --in " + path("v.npy") + " --out " + path("v.kkc")).status == 0);
+      BOOST_TEST_REQUIRE(run("decode --in " + path("v.kkc") + " --out " + path("vy.npy")).status == 0);
+      std::vector<float> want(x.data.size());
+      kakeya::any_codec::make(spec, 128).roundtrip(x.data, want);
+      BOOST_TEST(same_bits(kakeya::io::read_npy(path("vy.npy")).data, want));
+    }
+  }
+  run_result r = run("rd --codecs e8v,lloyd-max:bits=3,e8:q=4 --source gaussian --dim 64 --vectors 200 --svg " +
+                     path("rd.svg"));
+  BOOST_TEST_REQUIRE(r.status == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST_REQUIRE(j.size() == 8u); // e8v sweeps rate 1..6
+  BOOST_TEST(j[0]["codec"].get<std::string>() == "e8v:rate=1");
+  BOOST_TEST(j[3]["bits_per_vector"].get<int>() == 10 + 8 * 34);
+  for (const auto& row : j) {
+    for (const char* key : {"codec", "family", "rate", "bits_per_dim", "rel_mse", "snr_db", "gap_db"})
+      BOOST_TEST(row.contains(key));
+    const double bpd = row["bits_per_dim"].get<double>();
+    BOOST_TEST(row["gap_db"].get<double>() ==
+                   10 * std::log10(row["rel_mse"].get<double>() / std::pow(2.0, -2 * bpd)),
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(row["gap_db"].get<double>() > 0.0); // nothing beats Shannon
+  }
+  std::ifstream svg(path("rd.svg"));
+  std::stringstream ss;
+  ss << svg.rdbuf();
+  BOOST_TEST(ss.str().find("<svg") == 0u);
+  BOOST_TEST(ss.str().find("e8v") != std::string::npos);
+  BOOST_TEST(run("rd --codecs e8v:rate=0 --source gaussian").status != 0);
+  BOOST_TEST(run("rd --codecs e8v --source " + path("missing.npy")).status != 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 // the batched primitives. Exits 77 (skipped) without a CUDA device.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -64,6 +65,7 @@ T* dev(std::size_t count) {
 } // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   // --quick: fewer rows and sizes, for the compute-sanitizer runs
   const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
   if (cuda_device_count() == 0) {
@@ -74,8 +76,9 @@ int main(int argc, char** argv) {
   const char* specs[] = {"d4:q=10", "d4:q=38", "e8:q=10", "e8:q=38", "e8:q=152", "e8:q=1000",
                          "e8:q=38,passes=0", "z:q=38", "fp8:block=64", "fp8:block=32,scale=ue8m0",
                          "fp8:block=128,scale=bf16", "fp8:block=64,scale=fp32,format=e5m2",
-                         "lloyd-max:bits=1", "lloyd-max:bits=4", "lloyd-max:bits=8"};
-  for (std::size_t dim : {64u, 128u, 256u, 512u}) {
+                         "lloyd-max:bits=1", "lloyd-max:bits=4", "lloyd-max:bits=8", "e8v:rate=4",
+                         "d4v:rate=3,dither=5"};
+  for (std::size_t dim : {64u, 128u, 256u, 512u, 1024u}) {
     if (quick && dim > 128) break;
     const std::size_t n = quick ? 40 : 1000;
     auto x = rows(n, dim, dim);
@@ -180,6 +183,15 @@ int main(int argc, char** argv) {
     cudaMemcpy(gc.data(), dc, gc.size(), cudaMemcpyDeviceToHost);
     cudaMemcpy(gs.data(), ds, gs.size(), cudaMemcpyDeviceToHost);
     expect(gc == codes && gs == scales, "fp8 e4m3 ue8m0 blocks of 64");
+    // Unaligned arrays (one float and one byte off) take the one-thread-per-block kernel.
+    cudaMemcpy(d + 1, x.data(), (x.size() - 64) * 4, cudaMemcpyHostToDevice);
+    cuda_primitives::fp8_e4m3_ue8m0_blocks64(cuda_t{}, d + 1, n - 1, dc + 1, ds);
+    std::vector<std::uint8_t> uc(gc.size() - 64), us(n - 1);
+    cudaMemcpy(uc.data(), dc + 1, uc.size(), cudaMemcpyDeviceToHost);
+    cudaMemcpy(us.data(), ds, us.size(), cudaMemcpyDeviceToHost);
+    expect(std::equal(uc.begin(), uc.end(), codes.begin()) && std::equal(us.begin(), us.end(), scales.begin()),
+           "fp8 e4m3 ue8m0 blocks of 64, unaligned");
+    cudaMemcpy(d, x.data(), x.size() * 4, cudaMemcpyHostToDevice);
     std::vector<float> want(x.size()), got(x.size());
     for (int q : {0, 3, 38}) {
       for (std::size_t b = 0; b < x.size() / 8; ++b) {

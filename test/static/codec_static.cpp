@@ -3,6 +3,7 @@
 // Compile-time checks of codec composition: the stage and quantiser concepts accept the
 // library's components and reject malformed ones; preset budgets are constexpr.
 #include <span>
+#include <type_traits>
 
 #include "kakeya/codec/presets.hpp"
 #include "kakeya/transform/sign_flip.hpp"
@@ -58,6 +59,20 @@ static_assert(fp8_codec<512, fp8_e4m3, 64, ue8m0>{}.bits_per_vector() == 512 * 8
 static_assert(!kakeya_e8<128, 38>::has_gain || kakeya_e8<128, 38>::gain_bits == 32);
 static_assert(!fp8_codec<128>::has_gain);
 static_assert(!Codec<int>);
+
+// Voronoi codes (voronoi_block.hpp, rms_scale.hpp, presets e8v / d4v)
+static_assert(VoronoiLattice<e8> && VoronoiLattice<d4> && VoronoiLattice<z8> && VoronoiLattice<dn<6>>);
+static_assert(!VoronoiLattice<int>);
+static_assert(BlockQuantiser<voronoi_block<e8>> && BlockQuantiser<voronoi_block<d4, 2>>);
+static_assert(voronoi_block<e8>::block == 8 && voronoi_block<d4, 2>::block == 8);
+static_assert(voronoi_block<e8>::max_bits <= 128 && voronoi_block<d4, 2>::max_bits <= 128);
+static_assert(std::is_trivially_copyable_v<voronoi_block<e8>>);
+static_assert(GainStage<rms_scale<voronoi_gain>, 128> && ScalarFormat<ue8m<2>> && ScalarFormat<ue8m<0>>);
+static_assert(Codec<voronoi_e8<128>> && Codec<voronoi_d4<1024>>);
+static_assert(voronoi_e8<128>::gain_bits == 10 && voronoi_d4<64>::gain_bits == 10);
+static_assert(ue8m<2>::encode(1.0f) == 127u << 2 && ue8m<2>::decode(ue8m<2>::encode(1.25f)) == 1.25f);
+static_assert(ue8m<2>::decode(ue8m<2>::encode(1.125f)) == 1.0f);  // tie -> even mantissa
+static_assert(ue8m<2>::decode(ue8m<2>::encode(1.375f)) == 1.5f);  // tie -> even mantissa
 } // namespace
 
 int main() { return 0; }

@@ -6,11 +6,15 @@
 #define BOOST_TEST_MODULE codec
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "kakeya/backend/scalar.hpp"
+#include "kakeya/core/bits.hpp"
+#include "kakeya/core/float_formats.hpp"
 #include "kakeya/codec/any_codec.hpp"
 #include "kakeya/codec/presets.hpp"
 #include "kakeya/codec/spec.hpp"
@@ -281,7 +285,169 @@ BOOST_AUTO_TEST_CASE(bad_input_is_refused) {
   expect([&] { c.encode(short_x, codes); }, errc::invalid_dimension);
   expect([&] { c.encode(std::vector<float>(128), codes); }, errc::invalid_dimension);
   expect([&] { c.encode(x, codes, backend::cuda); }, errc::backend_unavailable);
+  // The row is named on every backend and in roundtrip; sizes are checked in decode too.
+  std::vector<float> y(x.size());
+  for (backend b : {backend::scalar, backend::simd}) {
+    if (!backend_available(b)) continue;
+    for (float bad : {NAN, INFINITY, -INFINITY}) {
+      std::vector<float> xb(200 * 64, 0.5f);
+      xb[137 * 64 + 63] = bad;
+      std::vector<std::uint8_t> cb(200 * c.bytes_per_vector(), 0x5A);
+      std::vector<float> yb(xb.size());
+      for (int op = 0; op < 2; ++op) {
+        try {
+          op == 0 ? c.encode(xb, cb, b) : c.roundtrip(xb, yb, b);
+          BOOST_FAIL("accepted a non-finite value");
+        } catch (const error& e) {
+          BOOST_TEST(e.code() == errc::non_finite_input);
+          BOOST_TEST(std::string(e.what()).find("row 137, column 63") != std::string::npos, e.what());
+        }
+      }
+      BOOST_TEST(std::all_of(cb.begin(), cb.end(), [](std::uint8_t v) { return v == 0x5A; }));
+    }
+    expect([&] { c.decode(std::vector<std::uint8_t>(codes.size() - 1), y, b); }, errc::invalid_dimension);
+    std::vector<float> longer(y.size() + 64), ragged(y.size() - 1), shorter(y.size() - 64);
+    expect([&] { c.decode(codes, longer, b); }, errc::invalid_dimension);
+    expect([&] { c.decode(codes, ragged, b); }, errc::invalid_dimension);
+    expect([&] { c.roundtrip(x, shorter, b); }, errc::invalid_dimension);
+  }
+  expect([] { any_codec::make("", 128); }, errc::format_error);
+  expect([] { any_codec::make(":q=3", 128); }, errc::format_error);
+  expect([] { any_codec::make("e8:q=-3", 128); }, errc::invalid_argument);
+  expect([] { any_codec::make("e8:q=99999999999", 128); }, errc::format_error); // not an int
+  expect([] { any_codec::make("e8:q=3,passes=9", 128); }, errc::invalid_argument);
+  expect([] { any_codec::make("fp8:block=64,format=e2m1", 128); }, errc::invalid_argument);
+  expect([] { any_codec::make("lloyd-max", 128); }, errc::invalid_argument);
+  expect([] { any_codec::make("e8:q=3", 0); }, errc::invalid_dimension);
   BOOST_TEST(parse_codec_spec("fp8:scale=ue8m0,block=32").canonical() == "fp8:block=32,scale=ue8m0");
+}
+
+namespace {
+bool same_or_both_nan(float a, float b) {
+  return std::memcmp(&a, &b, 4) == 0 || (std::isnan(a) && std::isnan(b));
+}
+template <class F>
+float decode_as(const std::uint8_t* p) {
+  typename F::storage s{};
+  std::memcpy(&s, p, sizeof s);
+  return F::decode(s);
+}
+float decode_scale(const std::string& name, const std::uint8_t* p) {
+  if (name == "fp32") return decode_as<fp32>(p);
+  if (name == "bf16") return decode_as<bf16>(p);
+  if (name == "ue8m0") return decode_as<ue8m0>(p);
+  return decode_as<fp16>(p);
+}
+} // namespace
+
+// docs/code_layout.md, "What arbitrary bytes decode to", checked on every preset family and
+// dimension, scalar and SIMD: random rows, an all-ones row (every lattice index >= count, FP8
+// NaN codes, NaN scales and gains) and an all-zero row.
+BOOST_AUTO_TEST_CASE(arbitrary_bytes_decode_as_documented_on_every_preset) {
+  const char* specs[] = {"d4:q=1", "d4:q=38", "d4:q=4095", "e8:q=1", "e8:q=38", "e8:q=45",
+                         "e8:q=1000", "z:q=1", "z:q=38", "z:q=1000",
+                         "lloyd-max:bits=1", "lloyd-max:bits=3", "lloyd-max:bits=8",
+                         "fp8:block=32", "fp8:block=64,scale=fp32", "fp8:block=128,scale=bf16",
+                         "fp8:block=64,scale=ue8m0", "fp8:block=32,scale=ue8m0,format=e5m2",
+                         "fp8:block=64,format=e5m2"};
+  random_stream rng(77);
+  const bool simd = backend_available(backend::simd);
+  for (std::size_t dim : any_codec::dims()) {
+    for (const char* s : specs) {
+      const codec_spec sp = parse_codec_spec(s);
+      if (sp.family == "fp8" && sp.block > dim) continue;
+      const any_codec c = any_codec::make(s, dim);
+      const std::size_t bpv = c.bytes_per_vector(), rows = 40;
+      std::vector<std::uint8_t> codes(rows * bpv);
+      for (auto& b : codes) b = static_cast<std::uint8_t>(rng.next());
+      std::fill_n(codes.begin(), bpv, std::uint8_t{0xFF});
+      std::fill_n(codes.begin() + bpv, bpv, std::uint8_t{0x00});
+      // rows 2..4: a finite gain (1.0f) in front of random (lattice: mostly out-of-range) indices
+      for (std::size_t r = 2; r < 5; ++r) {
+        const float one = 1.0f;
+        if (!sp.is_lattice() && sp.family != "lloyd-max") break;
+        std::memcpy(&codes[r * bpv], &one, 4);
+      }
+      std::vector<float> y(rows * dim), ys(rows * dim);
+      c.decode(codes, y, backend::scalar);
+      BOOST_TEST_CONTEXT(s << " D=" << dim) {
+        if (simd) {
+          c.decode(codes, ys, backend::simd);
+          std::size_t differ = 0;
+          for (std::size_t i = 0; i < y.size(); ++i) differ += !same_or_both_nan(y[i], ys[i]);
+          BOOST_TEST(differ == 0u, "scalar and SIMD decode differ");
+        }
+        for (std::size_t r = 0; r < rows; ++r) {
+          const std::uint8_t* code = &codes[r * bpv];
+          const float* out = &y[r * dim];
+          std::size_t bad = 0;
+          if (sp.family == "fp8") {
+            // y = fp8(code) * scale, block by block, exactly.
+            const std::size_t sbytes = sp.scale == "fp32" ? 4 : sp.scale == "ue8m0" ? 1 : 2;
+            const std::uint8_t* p = code;
+            for (std::size_t b = 0; b < dim / sp.block; ++b) {
+              const float scale = decode_scale(sp.scale, p);
+              p += sbytes;
+              for (std::size_t j = 0; j < sp.block; ++j, ++p) {
+                const float v = sp.format == "e5m2" ? fp8_e5m2::decode(*p) : fp8_e4m3::decode(*p);
+                bad += !same_or_both_nan(out[b * sp.block + j], v * scale);
+              }
+            }
+          } else {
+            // Gain G (fp32) times an orthonormal rotation of values in [-1, 1] (lattice) or of
+            // Lloyd-Max levels (|c| < 5): finite and bounded for a finite G (unless the bound
+            // itself overflows); NaN or infinite for a NaN or infinite G.
+            float gain;
+            std::memcpy(&gain, code, 4);
+            const double bound = std::fabs(double(gain)) * 5.0 * std::sqrt(double(dim));
+            for (std::size_t j = 0; j < dim; ++j) {
+              if (std::isfinite(gain))
+                bad += std::isfinite(out[j]) ? std::fabs(double(out[j])) > bound
+                                             : std::isnan(out[j]) || bound < 3.4e38;
+              else
+                bad += std::isfinite(out[j]) && out[j] != 0.0f;
+            }
+          }
+          float g0;
+          std::memcpy(&g0, code, 4);
+          BOOST_TEST(bad == 0u, "row " << r << " (first 4 bytes as fp32: " << g0 << ")");
+        }
+      }
+    }
+  }
+}
+
+// An index >= count decodes as index count - 1; a Lloyd-Max index is taken mod the levels.
+BOOST_AUTO_TEST_CASE(lattice_indices_beyond_the_codebook_decode_as_the_last_point) {
+  auto check = [](auto c, const char* name) {
+    using C = decltype(c);
+    const auto& cb = c.quantiser().codebook_ref();
+    const int bits = static_cast<int>(c.quantiser().bits());
+    std::vector<std::uint8_t> past(c.bytes_per_vector()), last(c.bytes_per_vector());
+    bit_writer wp(past.data()), wl(last.data());
+    const float g = 0.75f;
+    std::uint32_t gb;
+    std::memcpy(&gb, &g, 4);
+    wp.put(std::uint64_t{gb}, 32);
+    wl.put(std::uint64_t{gb}, 32);
+    const uint128 all_ones = bits >= 128 ? ~uint128(0) : (uint128(1) << bits) - 1;
+    for (std::size_t b = 0; b < C::blocks; ++b) {
+      wp.put(b % 2 ? all_ones : cb.count(), bits);
+      wl.put(cb.count() - 1, bits);
+    }
+    std::vector<float> yp(C::dim), yl(C::dim);
+    decode(cpu, c, past, yp);
+    decode(cpu, c, last, yl);
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST((cb.count() < (uint128(1) << bits))); // so that such indices exist at all
+      BOOST_TEST(std::memcmp(yp.data(), yl.data(), yp.size() * 4) == 0);
+    }
+  };
+  check(make_kakeya<64, e8>(10), "e8:q=10");
+  check(make_kakeya<64, e8>(1), "e8:q=1");
+  check(make_kakeya<128, d4>(38), "d4:q=38");
+  check(make_kakeya<64, z8>(2), "z:q=2");
+  check(make_kakeya<64, e8>(1000), "e8:q=1000");
 }
 
 BOOST_AUTO_TEST_CASE(any_bytes_decode_without_undefined_behaviour) {

@@ -102,6 +102,22 @@ BOOST_AUTO_TEST_CASE(refuses_bad_files_with_format_error) {
   BOOST_TEST(code_of(bad_version) == errc::format_error);
   std::vector<std::byte> tiny(5, std::byte{0x93});
   BOOST_TEST(code_of(tiny) == errc::format_error);
+  // More lying or malformed headers (docs/robustness.md).
+  BOOST_TEST(code_of(handmade("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 2), }", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'x': 1}", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("{'descr': '<f4, 'fortran_order': False, 'shape': (2, 2), }", v)) == errc::format_error);
+  BOOST_TEST(code_of(handmade("", v)) == errc::format_error);
+  auto v2_cut = handmade(good, v, 2);
+  v2_cut.resize(11); // version 2.0 with a cut 4-byte header length
+  BOOST_TEST(code_of(v2_cut) == errc::format_error);
+  auto v2_huge = handmade(good, v, 2);
+  v2_huge[11] = std::byte{0x80}; // header length 2^31 + ...
+  BOOST_TEST(code_of(v2_huge) == errc::format_error);
+  // A shape whose byte count wraps around 2^64 when multiplied naively.
+  BOOST_TEST(code_of(handmade("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", v)) == errc::format_error);
 }
 
 BOOST_AUTO_TEST_CASE(write_then_read_round_trip_and_alignment) {
@@ -130,5 +146,33 @@ BOOST_AUTO_TEST_CASE(write_then_read_round_trip_and_alignment) {
   } catch (const error& e) {
     BOOST_TEST(e.code() == errc::io_error);
   }
+  // A symbolic link: the file it points to is replaced, the link stays.
+  fs::create_symlink("a.npy", dir / "link.npy");
+  std::vector<float> w(2 * 5, 7.0f);
+  kakeya::io::write_npy((dir / "link.npy").string(), 2, 5, w);
+  BOOST_TEST(fs::is_symlink(dir / "link.npy"));
+  BOOST_TEST(kakeya::io::read_npy(path).data == w);
   fs::remove_all(dir);
+}
+
+// Devices and FIFOs are written in place: renaming a temporary over /dev/full would replace the
+// device node (as root). A failing device write is an io_error.
+BOOST_AUTO_TEST_CASE(writes_to_devices_go_in_place) {
+  std::vector<float> v(4, 1.0f);
+  if (fs::is_character_file("/dev/zero")) // an endless input is refused, not read until OOM
+    BOOST_CHECK_THROW(kakeya::io::read_npy("/dev/zero"), error);
+  if (fs::is_character_file("/dev/null")) {
+    kakeya::io::write_npy("/dev/null", 2, 2, v);
+    BOOST_TEST(fs::is_character_file("/dev/null"));
+  }
+  if (fs::is_character_file("/dev/full")) {
+    try {
+      kakeya::io::write_npy("/dev/full", 2, 2, v);
+      BOOST_FAIL("a write to /dev/full succeeded");
+    } catch (const error& e) {
+      BOOST_TEST(e.code() == errc::io_error);
+      BOOST_TEST_MESSAGE(e.what());
+    }
+    BOOST_TEST(fs::is_character_file("/dev/full"));
+  }
 }

@@ -67,5 +67,6 @@ void register_encode(CLI::App& app);
 void register_decode(CLI::App& app);
 void register_roundtrip(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_rd(CLI::App& app);
 
 } // namespace kakeya::cli

@@ -10,7 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common.hpp"
-#include "kakeya/config.hpp"
+#include "kakeya/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"kakeya: lattice quantisation over .npy files (float32, C order, [N, D])"};
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   kakeya::cli::register_decode(app);
   kakeya::cli::register_roundtrip(app);
   kakeya::cli::register_eval(app);
+  kakeya::cli::register_rd(app);
   kakeya::cli::register_hadamard(app);
   kakeya::cli::register_nearest(app);
   kakeya::cli::register_fp8(app);

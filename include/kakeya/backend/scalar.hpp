@@ -6,6 +6,8 @@
 /// codec, one vector after another, on the calling thread:
 ///   kakeya::encode(kakeya::cpu, codec, x, codes);
 /// Checks the buffer sizes and refuses non-finite input with the row and column.
+/// Thread safety: codecs are immutable values and their encode/decode are const and keep no
+/// state, so one codec object may serve bulk calls from any number of threads at once.
 
 #include <cmath>
 #include <cstddef>

@@ -20,6 +20,13 @@
 /// Instruction set: the best one the CPU has, unless pinned by `set_simd_isa` or the
 /// environment variable KAKEYA_SIMD_ISA ("avx512", "avx2", "sse4", "generic"; "auto").
 /// Threads: `simd_t::threads`, else `set_simd_threads`, else KAKEYA_THREADS, else every core.
+///
+/// Thread safety: bulk calls may be made from several threads at once, with one shared codec
+/// object. What they share: the process-wide worker pool (one bulk call uses it at a time; a call
+/// made while it is busy runs on its own calling thread, with the same results), the chosen
+/// instruction set and the default thread count (atomics: set_simd_isa / set_simd_threads may
+/// be called at any time and take effect from the next bulk call), and nothing else; scratch
+/// buffers are per thread. Tested in test/unit/concurrency_test.cpp.
 
 #include <cstddef>
 #include <cstdint>

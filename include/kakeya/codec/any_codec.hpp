@@ -20,6 +20,10 @@
 namespace kakeya {
 
 /// A type-erased preset codec: `any_codec::make("e8:q=38", 128)`.
+///
+/// Thread safety: an any_codec is immutable after make(); copies share one immutable model.
+/// encode, decode and roundtrip are const and may be called on one object (or its copies) from
+/// any number of threads at once, with any backends (docs/robustness.md, "Concurrency").
 class any_codec {
 public:
   /// The operations every preset provides (implementation interface).

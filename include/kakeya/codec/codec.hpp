@@ -158,8 +158,8 @@ public:
     return g;
   }
 
-private:
-  KAKEYA_HOST_DEVICE int refinement_passes() const noexcept {
+  /// The passes of the gain refinement stage (0 without one).
+  [[nodiscard]] KAKEYA_HOST_DEVICE int refinement_passes() const noexcept {
     int p = 0;
     std::apply(
         [&](const auto&... s) {
@@ -173,6 +173,7 @@ private:
     return p;
   }
 
+private:
   // Applies every stage in order; returns the product of the gains (1 without gain stages).
   KAKEYA_HOST_DEVICE float forward(std::span<float, D> v) const noexcept {
     float gain = 1.0f;

@@ -11,6 +11,8 @@
 /// | `z:q=Q`         | kakeya_z<D>                       | 32 + (D/8) · ceil(8 log2(2q+1))      |
 /// | `fp8:block=B`   | fp8_codec<D, e4m3, B, fp16>       | D · 8 + (D/B) · scale bits           |
 /// | `lloyd-max:bits=B` | lloyd_max_codec<D>             | 32 + D · B                           |
+/// | `e8v:rate=R`    | voronoi_e8<D>                     | 10 + (D/8) · (8R + 2)                |
+/// | `d4v:rate=R`    | voronoi_d4<D>                     | 10 + (D/8) · (8R + 2)                |
 ///
 /// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → refine_gain → box-truncated
 /// lattice: the study's unit-norm factorisation and per-vector qmax, with the two scalars
@@ -19,10 +21,14 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
+#include <type_traits>
 
 #include "kakeya/codec/blocks.hpp"
 #include "kakeya/codec/codec.hpp"
+#include "kakeya/codec/voronoi_block.hpp"
 #include "kakeya/core/error.hpp"
 #include "kakeya/core/float_formats.hpp"
 #include "kakeya/lattice/dn.hpp"
@@ -33,7 +39,9 @@
 #include "kakeya/scalar/lloyd_max.hpp"
 #include "kakeya/scale/absmax.hpp"
 #include "kakeya/scale/pow2_scale.hpp"
+#include "kakeya/scale/gain_format.hpp"
 #include "kakeya/scale/refine_gain.hpp"
+#include "kakeya/scale/rms_scale.hpp"
 #include "kakeya/scale/unit_norm.hpp"
 #include "kakeya/transform/hadamard.hpp"
 
@@ -81,6 +89,46 @@ lloyd_max_codec<D> make_lloyd_max(int bits) {
   const float sigma = 1.0f / std::sqrt(static_cast<float>(D));
   return lloyd_max_codec<D>(scalar_block<lloyd_max>{lloyd_max::gaussian(bits, sigma)}, unit_norm{},
                             hadamard<D>{});
+}
+
+/// The gain format of the Voronoi presets: fp32's exponent and 2 mantissa bits (10 bits).
+using voronoi_gain = ue8m<2>;
+
+/// The Voronoi (nested-lattice) codec: pow2_scale, Hadamard, rms_scale, blocks of a Voronoi
+/// code with a per-block scale choice (docs/components/voronoi.md).
+/// @tparam D dimension (power of two, multiple of 8)
+/// @tparam L a VoronoiLattice; @tparam Group lattice blocks per scale choice
+template <std::size_t D, VoronoiLattice L, std::size_t Group>
+using voronoi_codec = codec<D, voronoi_block<L, Group>, pow2_scale, hadamard<D>,
+                            rms_scale<voronoi_gain>, gain_as<voronoi_gain>>;
+/// `e8v:rate=R` — one E8 block (8 values) per scale choice.
+template <std::size_t D> using voronoi_e8 = voronoi_codec<D, e8, 1>;
+/// `d4v:rate=R` — two D4 blocks (8 values) per scale choice.
+template <std::size_t D> using voronoi_d4 = voronoi_codec<D, d4, 2>;
+
+/// The default scale table of the Voronoi presets (4 scales, 2 bits per 8 values), in units
+/// of the unit-mean-square input: the code covers β · V(Λ). Measured on iid Gaussian data
+/// (docs/components/voronoi.md, "Defaults").
+inline constexpr float voronoi_e8_default_betas[4] = {3.25f, 4.25f, 5.5f, 7.25f};
+inline constexpr float voronoi_d4_default_betas[4] = {3.0f, 3.875f, 5.0f, 6.5f};
+
+/// A Voronoi preset with q = 2^rate, e.g. make_voronoi<512, e8, 1>(4).
+/// @throws kakeya::error (errc::invalid_argument) for rate outside [1, 8] or a bad table
+/// @param betas the scale table (empty: the preset's default); dither_seed 0: no dither
+template <std::size_t D, VoronoiLattice L, std::size_t Group>
+voronoi_codec<D, L, Group> make_voronoi(int rate, std::span<const float> betas = {},
+                                        std::uint64_t dither_seed = 0) {
+  require(rate >= 1 && rate <= 8, errc::invalid_argument,
+          "Voronoi rate must be in 1..8 bits per dimension, got " + std::to_string(rate));
+  if (betas.empty()) {
+    if constexpr (std::is_same_v<L, e8>)
+      betas = std::span<const float>(voronoi_e8_default_betas);
+    else
+      betas = std::span<const float>(voronoi_d4_default_betas);
+  }
+  return voronoi_codec<D, L, Group>(voronoi_block<L, Group>(1 << rate, betas, dither_seed),
+                                    pow2_scale{}, hadamard<D>{}, rms_scale<voronoi_gain>{},
+                                    gain_as<voronoi_gain>{});
 }
 
 } // namespace kakeya

@@ -7,12 +7,16 @@
 ///   optional `passes=P` (0..8, default 2): least-squares gain refinement passes;
 /// - `fp8:block=B[,scale=fp32|fp16|bf16|ue8m0][,format=e4m3|e5m2]` — B in {32, 64, 128},
 ///   defaults scale=fp16, format=e4m3;
-/// - `lloyd-max:bits=B` — 1 <= B <= 8.
+/// - `lloyd-max:bits=B` — 1 <= B <= 8;
+/// - `e8v:rate=R`, `d4v:rate=R` — Voronoi codes (docs/components/voronoi.md), q = 2^R,
+///   1 <= R <= 8; optional `betas=B0/B1/...` (1, 2, 4, 8 or 16 ascending positive scales,
+///   default the preset's table) and `dither=SEED` (default 0: no dither).
 /// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
 
 #include <algorithm>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,14 +34,31 @@ struct codec_spec {
   std::size_t block = 64;    ///< fp8: values per scale block
   std::string scale = "fp16"; ///< fp8: scale format
   std::string format = "e4m3"; ///< fp8: element format
+  int rate = 0;              ///< Voronoi families: log2 q, bits per dimension of the index
+  std::vector<float> betas;  ///< Voronoi families: the scale table (empty: the default)
+  std::uint64_t dither = 0;  ///< Voronoi families: dither seed, 0 for none
 
   [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
+  [[nodiscard]] bool is_voronoi() const { return family == "e8v" || family == "d4v"; }
 
   /// The normal form, e.g. "e8:q=38", "fp8:block=64", "fp8:block=64,scale=ue8m0".
   [[nodiscard]] std::string canonical() const {
     if (is_lattice())
       return family + ":q=" + std::to_string(q) + (passes != 2 ? ",passes=" + std::to_string(passes) : "");
     if (family == "lloyd-max") return family + ":bits=" + std::to_string(bits);
+    if (is_voronoi()) {
+      std::string v = family + ":rate=" + std::to_string(rate);
+      if (!betas.empty()) {
+        v += ",betas=";
+        for (std::size_t i = 0; i < betas.size(); ++i) {
+          char buf[32];
+          auto r = std::to_chars(buf, buf + sizeof buf, betas[i]); // shortest round-trip form
+          v += (i ? "/" : "") + std::string(buf, r.ptr);
+        }
+      }
+      if (dither != 0) v += ",dither=" + std::to_string(dither);
+      return v;
+    }
     std::string s = family + ":block=" + std::to_string(block);
     if (scale != "fp16") s += ",scale=" + scale;
     if (format != "e4m3") s += ",format=" + format;
@@ -62,11 +83,12 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
   auto fail = [&](errc c, const std::string& why) {
     throw error(c, "codec spec '" + std::string(spec) + "': " + why);
   };
-  const std::string families = "d4:q=Q, e8:q=Q, z:q=Q, fp8:block=B[,scale=S][,format=F], lloyd-max:bits=B";
+  const std::string families = "d4:q=Q, e8:q=Q, z:q=Q, fp8:block=B[,scale=S][,format=F], lloyd-max:bits=B, "
+                               "e8v:rate=R, d4v:rate=R";
   codec_spec s;
   std::size_t colon = spec.find(':');
   s.family = std::string(spec.substr(0, colon));
-  if (!(s.is_lattice() || s.family == "fp8" || s.family == "lloyd-max"))
+  if (!(s.is_lattice() || s.is_voronoi() || s.family == "fp8" || s.family == "lloyd-max"))
     fail(errc::format_error, "unknown codec family '" + s.family + "' (known: " + families + ")");
   std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
   std::vector<std::string> seen;
@@ -88,6 +110,34 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
     } else if (s.is_lattice() && key == "passes") {
       s.passes = detail::parse_spec_int(spec, key, val);
       if (s.passes < 0 || s.passes > 8) fail(errc::invalid_argument, "passes must be in 0..8");
+    } else if (s.is_voronoi() && key == "rate") {
+      s.rate = detail::parse_spec_int(spec, key, val);
+      if (s.rate < 1 || s.rate > 8) fail(errc::invalid_argument, "rate must be in 1..8");
+    } else if (s.is_voronoi() && key == "betas") {
+      std::string_view list = val;
+      while (true) {
+        const std::size_t slash = list.find('/');
+        const std::string_view item = list.substr(0, slash);
+        float b = 0.0f;
+        auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), b);
+        if (item.empty() || ec != std::errc() || p != item.data() + item.size())
+          fail(errc::format_error, "betas must be numbers separated by '/', got '" + std::string(val) + "'");
+        if (!(b > 0.0f && b < 1.0e30f)) fail(errc::invalid_argument, "betas must be positive and finite");
+        if (!s.betas.empty() && !(b > s.betas.back()))
+          fail(errc::invalid_argument, "betas must be strictly ascending");
+        s.betas.push_back(b);
+        if (slash == std::string_view::npos) break;
+        list = list.substr(slash + 1);
+      }
+      const std::size_t n = s.betas.size();
+      if (n != 1 && n != 2 && n != 4 && n != 8 && n != 16)
+        fail(errc::invalid_argument, "betas needs 1, 2, 4, 8 or 16 scales, got " + std::to_string(n));
+    } else if (s.is_voronoi() && key == "dither") {
+      std::uint64_t d = 0;
+      auto [p, ec] = std::from_chars(val.data(), val.data() + val.size(), d);
+      if (ec != std::errc() || p != val.data() + val.size())
+        fail(errc::format_error, "dither must be an unsigned integer seed, got '" + std::string(val) + "'");
+      s.dither = d;
     } else if (s.family == "lloyd-max" && key == "bits") {
       s.bits = detail::parse_spec_int(spec, key, val);
     } else if (s.family == "fp8" && key == "block") {
@@ -108,6 +158,7 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
   if (s.is_lattice() && s.q == 0 && std::find(seen.begin(), seen.end(), "q") == seen.end())
     fail(errc::format_error, "missing q (e.g. " + s.family + ":q=38)");
   if (s.is_lattice() && s.q < 1) fail(errc::invalid_argument, "q must be >= 1");
+  if (s.is_voronoi() && s.rate == 0) fail(errc::format_error, "missing rate (e.g. " + s.family + ":rate=4)");
   if (s.family == "lloyd-max" && (s.bits < 1 || s.bits > 8))
     fail(errc::invalid_argument, "bits must be in 1..8 (e.g. lloyd-max:bits=4)");
   return s;

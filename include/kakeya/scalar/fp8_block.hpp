@@ -77,10 +77,7 @@ struct fp8_block {
   /// flush-to-zero modes. `x`: Block floats.
   KAKEYA_HOST_DEVICE static constexpr float block_amax(std::span<const float, Block> x) noexcept {
     std::uint32_t best = 0;
-    for (std::size_t i = 0; i < Block; ++i) {
-      const std::uint32_t a = detail::float_bits(x[i]) & detail::f32_abs_mask;
-      if (a <= detail::f32_inf_bits && a > best) best = a;
-    }
+    for (std::size_t i = 0; i < Block; ++i) best = amax_bits(best, x[i]);
     return detail::float_from_bits(best);
   }
 
@@ -102,12 +99,23 @@ struct fp8_block {
     const float amax = block_amax(x);
     scale = scale_for(amax);
     const float d = ScaleFormat::decode(scale);
-    // Bit tests, not float compares: a subnormal amax or d is not zero under any FTZ/DAZ mode.
-    if (detail::float_bits(amax) == 0 || detail::float_bits(d) == 0) {
-      for (std::size_t i = 0; i < Block; ++i) codes[i] = 0;
-      return;
-    }
-    for (std::size_t i = 0; i < Block; ++i) codes[i] = Fp8::encode(x[i] / d);
+    for (std::size_t i = 0; i < Block; ++i) codes[i] = element_code(x[i], amax, d);
+  }
+
+  /// The per-element step of `quantise`: the code of `x` in a block whose largest magnitude
+  /// is `amax` and whose decoded scale is `d`; 0x00 when amax or d is zero (bit tests, not
+  /// float compares: a subnormal amax or d is not zero under any FTZ/DAZ mode). The CUDA
+  /// backend, which spreads a block over several threads, calls it per element.
+  KAKEYA_HOST_DEVICE static constexpr std::uint8_t element_code(float x, float amax, float d) noexcept {
+    if (detail::float_bits(amax) == 0 || detail::float_bits(d) == 0) return 0;
+    return Fp8::encode(x / d);
+  }
+
+  /// The running step of `block_amax`: the larger of `best` and x's magnitude bits, NaN
+  /// ignored. block_amax(x) = float_from_bits(fold of amax_bits over x from 0), in any order.
+  KAKEYA_HOST_DEVICE static constexpr std::uint32_t amax_bits(std::uint32_t best, float x) noexcept {
+    const std::uint32_t a = detail::float_bits(x) & detail::f32_abs_mask;
+    return a <= detail::f32_inf_bits && a > best ? a : best;
   }
 
   /// Reconstructs one block: out_i = Fp8::decode(codes_i) * ScaleFormat::decode(scale).

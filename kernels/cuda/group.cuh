@@ -1,0 +1,420 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Lane groups: G lanes of a warp (G a power of two, 1..32) hold one D-vector in registers,
+// lane g the E = D / G consecutive elements [g E, (g + 1) E). The codec's stages run on that
+// layout with the library's arithmetic order, so the results are the scalar backend's bits:
+//  - Hadamard (hadamard.hpp): butterfly stages h = 1, 2, …, D/2 in order; h < E inside a lane,
+//    h >= E between lanes g and g ^ (h / E) through a shuffle (the lower lane computes
+//    own + other, the upper other − own: the same a + b, a − b); then the multiply by s_D.
+//  - sums (reduce.hpp): chunks of 8 left to right inside a lane, the stride-doubling tree over
+//    the lane's chunks, then over the lanes (E is a multiple of 8, so chunks never straddle
+//    lanes; float addition is commutative, so both partners of a shuffle get the same sum).
+//  - maxima: exact in any order.
+//  - block quantisers: blocks of at most E elements stay inside one lane and run the block
+//    quantiser's own encode/decode; FP8 blocks wider than E (fp8_blocks) find their amax by
+//    shuffles and run fp8_block's per-element step.
+// Stages of other types (a user's own gain stage, say) have no lane-group form: codecs using
+// them run the thread-per-vector kernel instead (codec_kernels.cuh chooses).
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "kakeya/codec/blocks.hpp"
+#include "kakeya/codec/codec.hpp"
+#include "kakeya/core/bits.hpp"
+#include "kakeya/core/float_formats.hpp"
+#include "kakeya/lattice/e8.hpp"
+#include "kakeya/scale/absmax.hpp"
+#include "kakeya/scale/gain.hpp"
+#include "kakeya/scale/gain_format.hpp"
+#include "kakeya/scale/pow2_scale.hpp"
+#include "kakeya/scale/refine_gain.hpp"
+#include "kakeya/scale/unit_norm.hpp"
+#include "kakeya/transform/hadamard.hpp"
+#include "kakeya/transform/sign_flip.hpp"
+
+namespace kakeya::detail::group {
+
+inline constexpr unsigned full_mask = 0xffffffffu;
+
+/// The lanes of this thread's group, for the shuffles: groups of one warp may take different
+/// branches (a zero vector leaves the gain refinement early), so no shuffle waits for the
+/// whole warp.
+template <unsigned G>
+__device__ inline unsigned group_mask() {
+  if constexpr (G >= 32) {
+    return full_mask;
+  } else {
+    const unsigned lane = threadIdx.x % 32;
+    return ((1u << G) - 1u) << (lane & ~(G - 1u));
+  }
+}
+
+/// Lanes per vector: 16 elements per lane up to D = 512 (D / 16 lanes), 32 lanes beyond.
+template <std::size_t D>
+inline constexpr unsigned lanes_for = D >= 512 ? 32u : D >= 16 ? static_cast<unsigned>(D / 16) : 1u;
+
+template <class S> struct is_hadamard : std::false_type {};
+template <std::size_t D> struct is_hadamard<hadamard<D>> : std::true_type {};
+template <class S> struct is_randomized : std::false_type {};
+template <std::size_t D> struct is_randomized<randomized_hadamard<D>> : std::true_type {};
+template <class Q> struct is_fp8_blocks : std::false_type {};
+template <class B> struct is_fp8_blocks<fp8_blocks<B>> : std::true_type {};
+/// Whether the refinement keeps its closest points for the encoder (refine): worth it where
+/// the search is dear. Measured on an H100, D = 128, 2^20 vectors: e8 encode 2.87 -> 2.51 ms;
+/// z8 (a rounding) 1.31 -> 1.51 ms and d4 1.70 -> 1.77 ms got slower from the extra registers.
+template <class Q> struct reuses_points : std::false_type {};
+template <class T>
+struct reuses_points<lattice_block<T>> : std::bool_constant<std::is_same_v<typename T::lattice, e8>> {};
+
+/// Whether stage S has a lane-group form.
+template <class S>
+inline constexpr bool stage_ok = is_hadamard<S>::value || is_randomized<S>::value ||
+                                 std::is_same_v<S, pow2_scale> || std::is_same_v<S, absmax> ||
+                                 std::is_same_v<S, unit_norm> || GainRefinement<S> ||
+                                 GainFormatMarker<S>;
+
+template <class C> struct codec_traits;
+template <std::size_t D, class Q, class... S>
+struct codec_traits<codec<D, Q, S...>> {
+  static constexpr unsigned G = lanes_for<D>;
+  static constexpr std::size_t E = D / G;
+  // Blocks inside a lane, or FP8 blocks spanning whole lanes of one group.
+  static constexpr bool blocks_ok =
+      E % Q::block == 0 || (is_fp8_blocks<Q>::value && Q::block % E == 0 && Q::block / E <= G);
+  static constexpr bool ok = (stage_ok<S> && ...) && E % 8 == 0 && E <= 32 && blocks_ok;
+};
+
+/// Whether codec C runs on lane groups (otherwise: one thread per vector).
+template <class C>
+inline constexpr bool supported = codec_traits<C>::ok;
+
+// ---- reductions over the G lanes of a group -------------------------------------------------
+
+template <unsigned G>
+__device__ inline float max_over(float m) {
+#pragma unroll
+  for (unsigned s = 1; s < G; s *= 2) {
+    const float o = __shfl_xor_sync(group_mask<G>(), m, s);
+    m = o > m ? o : m;
+  }
+  return m;
+}
+
+template <unsigned G, unsigned Span = G>
+__device__ inline std::uint32_t umax_over(std::uint32_t m) {
+#pragma unroll
+  for (unsigned s = 1; s < Span; s *= 2) {
+    const std::uint32_t o = __shfl_xor_sync(group_mask<G>(), m, s);
+    m = o > m ? o : m;
+  }
+  return m;
+}
+
+/// max |v_i| over the vector (exact: maxima do not depend on the order).
+template <unsigned G, std::size_t E>
+__device__ inline float max_abs(const float (&v)[E]) {
+  return max_over<G>(detail::max_abs(v, E));
+}
+
+/// tree_sum (reduce.hpp) of term(k) over the vector, k the lane's element index 0..E-1.
+template <unsigned G, std::size_t E, class Term>
+__device__ inline float tree_sum(unsigned g, Term term) {
+  static_assert(E % 8 == 0, "chunks of 8 must not straddle lanes");
+  constexpr std::size_t C = E / 8;
+  float c[C];
+#pragma unroll
+  for (std::size_t j = 0; j < C; ++j) {
+    c[j] = term(8 * j);
+#pragma unroll
+    for (std::size_t i = 1; i < 8; ++i) c[j] = c[j] + term(8 * j + i);
+  }
+#pragma unroll
+  for (std::size_t k = 1; k < C; k *= 2)
+#pragma unroll
+    for (std::size_t j = 0; j + k < C; j += 2 * k) c[j] = c[j] + c[j + k];
+  float s = c[0];
+#pragma unroll
+  for (unsigned m = 1; m < G; m *= 2) {
+    const float o = __shfl_xor_sync(group_mask<G>(), s, m);
+    s = (g & m) ? o + s : s + o; // left + right on both partners
+  }
+  return s;
+}
+
+// ---- stages ----------------------------------------------------------------------------------
+
+/// The orthonormal FWHT of hadamard.hpp on the group's vector.
+template <unsigned G, std::size_t E>
+__device__ inline void fwht(float (&v)[E], unsigned g) {
+  constexpr std::size_t D = E * G;
+#pragma unroll
+  for (std::size_t h = 1; h < E; h *= 2)
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k)
+      if ((k & h) == 0) {
+        const float a = v[k], b = v[k + h];
+        v[k] = a + b;
+        v[k + h] = a - b;
+      }
+#pragma unroll
+  for (std::size_t h = E; h < D; h *= 2) {
+    const unsigned m = static_cast<unsigned>(h / E);
+    const bool upper = (g & m) != 0;
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) {
+      const float o = __shfl_xor_sync(group_mask<G>(), v[k], m);
+      v[k] = upper ? o - v[k] : v[k] + o;
+    }
+  }
+  const float s = inv_sqrt_pow2(log2_pow2(D));
+#pragma unroll
+  for (std::size_t k = 0; k < E; ++k) v[k] = v[k] * s;
+}
+
+template <std::size_t E>
+__device__ inline void flip(float (&v)[E], unsigned g, std::uint64_t seed) {
+#pragma unroll
+  for (std::size_t k = 0; k < E; ++k) v[k] = xor_sign_bit(v[k], sign_mask(seed, g * E + k));
+}
+
+template <std::size_t E>
+__device__ inline void divide(float (&v)[E], float d) {
+#pragma unroll
+  for (std::size_t k = 0; k < E; ++k) v[k] = v[k] / d;
+}
+
+/// A rotation's forward or inverse.
+template <unsigned G, std::size_t E, class S>
+__device__ inline void rotate(const S& s, float (&v)[E], unsigned g, bool inverse) {
+  if constexpr (is_hadamard<S>::value) {
+    fwht<G>(v, g);
+  } else {
+    static_assert(is_randomized<S>::value);
+    if (!inverse) flip(v, g, s.seed);
+    fwht<G>(v, g);
+    if (inverse) flip(v, g, s.seed);
+  }
+}
+
+/// A gain stage's normalise (pow2_scale.hpp, absmax.hpp, unit_norm.hpp): same operations.
+template <unsigned G, std::size_t E, class S>
+__device__ inline float normalise(const S&, float (&v)[E], unsigned g) {
+  const float m = max_abs<G>(v);
+  if constexpr (std::is_same_v<S, absmax>) {
+    if (m == 0.0f) return 0.0f;
+    divide(v, m);
+    return m;
+  } else {
+    const float p = pow2_floor(m);
+    if (p == 0.0f) return 0.0f;
+    divide(v, p);
+    if constexpr (std::is_same_v<S, pow2_scale>) {
+      return p;
+    } else {
+      static_assert(std::is_same_v<S, unit_norm>);
+      const float sq = tree_sum<G, E>(g, [&](std::size_t k) { return v[k] * v[k]; });
+      const float r = sqrtf(sq);
+      divide(v, r);
+      return r * p;
+    }
+  }
+}
+
+/// Every stage in order (codec::forward): rotations forward, gain stages multiplied.
+template <unsigned G, std::size_t E, class Tuple>
+__device__ inline float forward(const Tuple& stages, float (&v)[E], unsigned g) {
+  float gain = 1.0f;
+  std::apply(
+      [&](const auto&... s) {
+        (
+            [&](const auto& stage) {
+              using S = std::remove_cvref_t<decltype(stage)>;
+              if constexpr (is_hadamard<S>::value || is_randomized<S>::value)
+                rotate<G>(stage, v, g, false);
+              else if constexpr (!GainRefinement<S> && !GainFormatMarker<S>)
+                gain = gain * normalise<G>(stage, v, g);
+            }(s),
+            ...);
+      },
+      stages);
+  return gain;
+}
+
+/// The rotations' inverses, last first (codec::inverse).
+template <std::size_t K, unsigned G, std::size_t E, class Tuple>
+__device__ inline void inverse(const Tuple& stages, float (&v)[E], unsigned g) {
+  if constexpr (K > 0) {
+    using S = std::tuple_element_t<K - 1, Tuple>;
+    if constexpr (is_hadamard<S>::value || is_randomized<S>::value)
+      rotate<G>(std::get<K - 1>(stages), v, g, true);
+    inverse<K - 1, G>(stages, v, g);
+  }
+}
+
+/// The gain refinement (codec::refine), with the group's sums. For E8 blocks it also
+/// keeps the codebook points of the last accepted pass in `points` (and sets `have_points`):
+/// they are the points the encoder would find again for v / quantise_at, the same closest
+/// point of the same floats, so write_blocks indexes them instead of searching a third time.
+template <unsigned G, std::size_t E, class Q>
+__device__ inline refined_gain refine(const Q& q, int passes, const float (&v)[E], unsigned g,
+                                      float (&points)[E], bool& have_points) {
+  refined_gain out;
+  have_points = false;
+  float w[E], r[E];
+  for (int pass = 0; pass < passes; ++pass) {
+    const float c = out.store;
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) w[k] = v[k] / c;
+    if constexpr (reuses_points<Q>::value) {
+      // lattice_block::reconstruct, keeping the point: z = x q, p = closest point, y = p / q
+      const auto& t = q.codebook_ref();
+      const auto fq = static_cast<float>(t.q());
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) w[k] = w[k] * fq;
+#pragma unroll
+      for (std::size_t b = 0; b < E; b += Q::block)
+        t.closest_point(std::span<const float, Q::block>(w + b, Q::block), std::span<float, Q::block>(w + b, Q::block));
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) r[k] = w[k] / fq;
+    } else {
+#pragma unroll
+      for (std::size_t b = 0; b < E; b += Q::block)
+        q.reconstruct(std::span<const float, Q::block>(w + b, Q::block), std::span<float, Q::block>(r + b, Q::block));
+    }
+    const float num = tree_sum<G, E>(g, [&](std::size_t k) { return v[k] * r[k]; });
+    const float den = tree_sum<G, E>(g, [&](std::size_t k) { return r[k] * r[k]; });
+    if (!(num > 0.0f && den > 0.0f)) break;
+    const float next = num / den;
+    if (!(next > 0.0f && next < 3.0e38f)) break;
+    out.quantise_at = c;
+    out.store = next;
+    if constexpr (reuses_points<Q>::value) {
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) points[k] = w[k];
+      have_points = true;
+    }
+  }
+  return out;
+}
+
+// ---- bits in shared memory -------------------------------------------------------------------
+
+/// ORs `nbits` bits of a little-endian byte buffer (aligned to a 32-bit word of the target,
+/// already shifted) into 32-bit words of shared memory. Neighbouring lanes may share a word.
+__device__ inline void or_words(std::uint32_t* words, const std::uint8_t* buf, std::size_t nbits) {
+  const std::size_t n = (nbits + 31) / 32;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t w = std::uint32_t{buf[4 * i]} | std::uint32_t{buf[4 * i + 1]} << 8 |
+                            std::uint32_t{buf[4 * i + 2]} << 16 | std::uint32_t{buf[4 * i + 3]} << 24;
+    if (w != 0) atomicOr(words + i, w);
+  }
+}
+
+/// Writes `n` <= 64 bits of v at bit `pos` of the shared code region.
+__device__ inline void put_bits(std::uint32_t* words, std::size_t pos, std::uint64_t v, int n) {
+  // (callers skip it for inactive groups)
+  alignas(4) std::uint8_t buf[16] = {};
+  bit_writer w(buf);
+  w.put(std::uint64_t{0}, static_cast<int>(pos % 32));
+  w.put(v, n);
+  or_words(words + pos / 32, buf, pos % 32 + static_cast<std::size_t>(n));
+}
+
+/// A bit_reader positioned at bit `pos` of `bytes`.
+__device__ inline bit_reader reader_at(const std::uint8_t* bytes, std::size_t pos) {
+  bit_reader r(bytes + pos / 8);
+  r.get(static_cast<int>(pos % 8));
+  return r;
+}
+
+/// Encodes the group's normalised vector: lane g's blocks (or its part of FP8 blocks) into
+/// the code that starts at bit `base` of the shared region `words`.
+/// Every lane of the warp must call it (FP8 blocks shuffle); only `active` groups write.
+template <class C, unsigned G, std::size_t E>
+__device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g, std::uint32_t* words,
+                                    std::size_t base, bool active, const float (&points)[E],
+                                    bool have_points) {
+  using Q = typename C::quantiser_type;
+  const Q& q = c.quantiser();
+  const std::size_t start = base + C::gain_bits;
+  if constexpr (E % Q::block == 0) {
+    constexpr std::size_t nb = E / Q::block;
+    const std::size_t bits = q.bits();
+    const std::size_t pos = start + g * nb * bits;
+    alignas(4) std::uint8_t buf[(31 + nb * Q::max_bits + 31) / 32 * 4] = {};
+    bit_writer w(buf);
+    w.put(std::uint64_t{0}, static_cast<int>(pos % 32));
+    if constexpr (reuses_points<Q>::value) {
+      if (have_points) { // lattice_block::encode's index of the point found by the refinement
+#pragma unroll
+        for (std::size_t b = 0; b < nb; ++b)
+          w.put(q.codebook_ref().to_index(std::span<const float, Q::block>(points + b * Q::block, Q::block)),
+                static_cast<int>(bits));
+      }
+    }
+    if (!have_points)
+#pragma unroll
+      for (std::size_t b = 0; b < nb; ++b)
+        q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
+    if (active) or_words(words + pos / 32, buf, pos % 32 + nb * bits);
+  } else {
+    // FP8 blocks over P = block / E lanes: [scale][codes] per block.
+    using B = typename Q::format;
+    constexpr unsigned P = static_cast<unsigned>(Q::block / E);
+    std::uint32_t best = 0;
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) best = B::amax_bits(best, v[k]);
+    const float amax = float_from_bits(umax_over<G, P>(best));
+    const auto scale = B::scale_for(amax);
+    const float d = B::scale_format::decode(scale);
+    const std::size_t block_pos = start + (g / P) * static_cast<std::size_t>(B::bits);
+    if (active && g % P == 0) put_bits(words, block_pos, static_cast<std::uint64_t>(scale), B::scale_format::bits);
+    const std::size_t pos = block_pos + B::scale_format::bits + (g % P) * E * 8;
+    alignas(4) std::uint8_t buf[E + 4] = {};
+    const unsigned shift = static_cast<unsigned>(pos % 32);
+    // shift is a multiple of 8 (scale formats are whole bytes; so is the gain field, if any)
+    // when the codec has no odd-sized fields; bit_writer handles any shift.
+    bit_writer w(buf);
+    w.put(std::uint64_t{0}, static_cast<int>(shift));
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) w.put(std::uint64_t{B::element_code(v[k], amax, d)}, 8);
+    if (active) or_words(words + pos / 32, buf, shift + E * 8);
+  }
+}
+
+/// Decodes lane g's part of the code that starts at bit `base` of `bytes` into v (before the
+/// inverse rotations and the gain).
+template <class C, unsigned G, std::size_t E>
+__device__ inline void read_blocks(const C& c, const std::uint8_t* bytes, std::size_t base, unsigned g,
+                                   float (&v)[E]) {
+  using Q = typename C::quantiser_type;
+  const Q& q = c.quantiser();
+  const std::size_t start = base + C::gain_bits;
+  if constexpr (E % Q::block == 0) {
+    constexpr std::size_t nb = E / Q::block;
+    bit_reader r = reader_at(bytes, start + g * nb * q.bits());
+#pragma unroll
+    for (std::size_t b = 0; b < nb; ++b) q.decode(r, std::span<float, Q::block>(v + b * Q::block, Q::block));
+  } else {
+    using B = typename Q::format;
+    constexpr unsigned P = static_cast<unsigned>(Q::block / E);
+    const std::size_t block_pos = start + (g / P) * static_cast<std::size_t>(B::bits);
+    bit_reader rs = reader_at(bytes, block_pos);
+    const auto scale = static_cast<typename B::scale_storage>(rs.get(B::scale_format::bits));
+    const float d = B::scale_format::decode(scale);
+    bit_reader r = reader_at(bytes, block_pos + B::scale_format::bits + (g % P) * E * 8);
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k)
+      v[k] = B::element_format::decode(static_cast<std::uint8_t>(r.get(8))) * d;
+  }
+}
+
+} // namespace kakeya::detail::group
