@@ -21,15 +21,7 @@ start=$SECONDS
 # What the consumers need beyond scripts/setup-debian.sh: CMake, and Doxygen for the docs.
 need=(cmake pkg-config)
 [ "${DOWNSTREAM_DOCS:-1}" = 0 ] || need+=(doxygen)
-missing=()
-for p in "${need[@]}"; do command -v "$p" >/dev/null || missing+=("$p"); done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash "$src/scripts/install-missing.sh" "${need[@]}"
 [ -x /usr/local/cuda/bin/nvcc ] && export PATH=$PATH:/usr/local/cuda/bin
 
 work=${DOWNSTREAM_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/kakeya-downstream.XXXXXX")}

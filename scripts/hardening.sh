@@ -20,18 +20,7 @@ step() { echo "== hardening [$(($(date +%s) - start)) s]: $*"; }
 # The library's dependencies (setup-debian.sh also configures $plain when it does not exist
 # yet; unless PLAIN_BUILD names another build, it becomes a CLI-only debug build below).
 bash scripts/setup-debian.sh "$plain" >/dev/null
-extra=(clang libclang-rt-14-dev llvm valgrind)
-missing=()
-for p in "${extra[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  step "installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash scripts/install-missing.sh clang libclang-rt-14-dev llvm valgrind
 
 # ---- 1. ASan + UBSan test suite ------------------------------------------------------------
 # One clang build serves the tests and the fuzz targets: the library is compiled with the

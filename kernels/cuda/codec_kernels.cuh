@@ -197,14 +197,10 @@ __host__ __device__ inline std::size_t group_code_bytes(const C& c) {
   return (R * c.bytes_per_vector() + 15) / 16 * 16;
 }
 
-// Position of element i of the decode kernel's output tile: one pad float after every 32, so
-// that lanes writing their E consecutive elements hit different banks.
-__device__ constexpr std::size_t tile_pos(std::size_t i) { return i + (i >> 5); }
-
 // Floats of the decode kernel's output tile (R vectors, padded).
 template <class C>
 inline constexpr std::size_t tile_floats =
-    (group_block_threads / group::codec_traits<C>::G) * C::dim * 33 / 32;
+    group::pad32((group_block_threads / group::codec_traits<C>::G) * C::dim);
 
 template <class C>
 inline std::size_t group_smem_bytes(const C& c, bool decode) {
@@ -297,7 +293,7 @@ __global__ void __launch_bounds__(group_block_threads)
   // store instruction scattered over 32 partial sectors).
   float* tile = reinterpret_cast<float*>(smem + codec_copy_bytes<C> + group_code_bytes(c));
 #pragma unroll
-  for (std::size_t k = 0; k < E; ++k) tile[tile_pos(slot * C::dim + g * E + k)] = v[k];
+  for (std::size_t k = 0; k < E; ++k) tile[group::pad32(slot * C::dim + g * E + k)] = v[k];
   __syncthreads();
   const std::size_t count = rows * C::dim, off = first * C::dim;
   if (t == element_type::f32) {
@@ -305,14 +301,14 @@ __global__ void __launch_bounds__(group_block_threads)
     if (vec) {
       for (std::size_t i = 4 * threadIdx.x; i < count; i += 4 * blockDim.x)
         *reinterpret_cast<float4*>(out + i) =
-            make_float4(tile[tile_pos(i)], tile[tile_pos(i + 1)], tile[tile_pos(i + 2)], tile[tile_pos(i + 3)]);
+            make_float4(tile[group::pad32(i)], tile[group::pad32(i + 1)], tile[group::pad32(i + 2)], tile[group::pad32(i + 3)]);
     } else {
-      for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) out[i] = tile[tile_pos(i)];
+      for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) out[i] = tile[group::pad32(i)];
     }
   } else {
     const bool f16 = t == element_type::f16;
     auto half = [&](std::size_t i) -> std::uint32_t {
-      const float f = tile[tile_pos(i)];
+      const float f = tile[group::pad32(i)];
       return f16 ? fp16::encode(f) : bf16::encode(f);
     };
     std::uint16_t* out = static_cast<std::uint16_t*>(x) + off;
@@ -328,6 +324,13 @@ __global__ void __launch_bounds__(group_block_threads)
 
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
+// Blocks of the group kernels for n vectors (128 / G vectors a block).
+template <class C>
+inline unsigned group_grid(std::size_t n) {
+  constexpr unsigned R = group_block_threads / group::codec_traits<C>::G;
+  return static_cast<unsigned>((n + R - 1) / R);
+}
+
 } // namespace kakeya::detail
 
 namespace kakeya {
@@ -337,8 +340,7 @@ void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_
             std::uint8_t* d_codes) {
   if (n == 0) return;
   if constexpr (detail::group::supported<C>) {
-    constexpr unsigned R = detail::group_block_threads / detail::group::codec_traits<C>::G;
-    detail::encode_group_kernel<C><<<static_cast<unsigned>((n + R - 1) / R), detail::group_block_threads,
+    detail::encode_group_kernel<C><<<detail::group_grid<C>(n), detail::group_block_threads,
                                      detail::group_smem_bytes(c, false), detail::stream_of(s.stream)>>>(
         c, d_x, type, n, d_codes, detail::aligned16(d_x));
   } else {
@@ -353,8 +355,7 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
             element_type type) {
   if (n == 0) return;
   if constexpr (detail::group::supported<C>) {
-    constexpr unsigned R = detail::group_block_threads / detail::group::codec_traits<C>::G;
-    detail::decode_group_kernel<C><<<static_cast<unsigned>((n + R - 1) / R), detail::group_block_threads,
+    detail::decode_group_kernel<C><<<detail::group_grid<C>(n), detail::group_block_threads,
                                      detail::group_smem_bytes(c, true), detail::stream_of(s.stream)>>>(
         c, d_codes, n, d_x, type, detail::aligned16(d_x));
   } else {

@@ -96,6 +96,11 @@ struct codec_traits<codec<D, Q, S...>> {
 template <class C>
 inline constexpr bool supported = codec_traits<C>::ok;
 
+/// Position of element i in a padded shared-memory array: one pad float after every 32, so that
+/// lanes holding E consecutive elements (E = 16 or 32) hit 32 different banks, and so do
+/// consecutive lanes reading consecutive elements.
+__host__ __device__ constexpr std::size_t pad32(std::size_t i) { return i + (i >> 5); }
+
 // ---- reductions over the G lanes of a group -------------------------------------------------
 
 template <unsigned G>

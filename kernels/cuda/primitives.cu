@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include "cuda_check.cuh"
+#include "group.cuh"
 #include "kakeya/backend/cuda.hpp"
 #include "kakeya/core/float_formats.hpp"
 #include "kakeya/lattice/e8.hpp"
@@ -18,9 +19,6 @@ namespace {
 __device__ inline float apply_sign(float v, std::uint64_t seed, std::size_t i) {
   return seed != 0 ? xor_sign_bit(v, sign_mask(seed, i)) : v;
 }
-
-// Position of element i in a shared-memory row: one pad float after every 32.
-__host__ __device__ constexpr std::size_t padded(std::size_t i) { return i + (i >> 5); }
 
 // Thread-chunked transform: T threads per row, each holding E = D/T consecutive elements in
 // registers (loaded as float4). Strides below E are butterflies inside a thread; strides E ..
@@ -82,16 +80,16 @@ __global__ void __launch_bounds__(T < 256 ? 256 : T)
   if constexpr (T > 32) {
     constexpr std::size_t H = T / 32, L = 32 * E, J = E / H;
     static_assert(E % H == 0, "each thread takes E / H lo values");
-    float* srow = sh + local_row * padded(D);
+    float* srow = sh + local_row * group::pad32(D);
 #pragma unroll
-    for (std::size_t k = 0; k < E; ++k) srow[padded(t * E + k)] = v[k];
+    for (std::size_t k = 0; k < E; ++k) srow[group::pad32(t * E + k)] = v[k];
     __syncthreads();
     if (!active) return;
     float u[J][H];
 #pragma unroll
     for (std::size_t j = 0; j < J; ++j)
 #pragma unroll
-      for (std::size_t hi = 0; hi < H; ++hi) u[j][hi] = srow[padded(t + j * T + hi * L)];
+      for (std::size_t hi = 0; hi < H; ++hi) u[j][hi] = srow[group::pad32(t + j * T + hi * L)];
 #pragma unroll
     for (std::size_t h = 1; h < H; h *= 2)
 #pragma unroll
@@ -198,7 +196,7 @@ template <std::size_t E, std::size_t T>
 void launch_chunked(float* d_x, std::size_t rows, std::uint64_t seed, bool inverse, cudaStream_t st) {
   constexpr std::size_t rows_per_block = T < 256 ? 256 / T : 1;
   constexpr std::size_t threads = T < 256 ? 256 : T;
-  const std::size_t smem = T > 32 ? rows_per_block * padded(E * T) * sizeof(float) : 0;
+  const std::size_t smem = T > 32 ? rows_per_block * group::pad32(E * T) * sizeof(float) : 0;
   if (smem > 48 * 1024)
     cuda_check(cudaFuncSetAttribute(hadamard_chunk_kernel<E, T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                     static_cast<int>(smem)),

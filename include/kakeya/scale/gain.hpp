@@ -12,6 +12,7 @@
 
 #include "kakeya/config.hpp"
 #include "kakeya/core/float_formats.hpp"
+#include "kakeya/core/reduce.hpp"
 
 namespace kakeya::detail {
 
@@ -43,6 +44,18 @@ KAKEYA_HOST_DEVICE inline float max_abs(const float* v, std::size_t n) noexcept 
 /// two and the quotient is representable).
 KAKEYA_HOST_DEVICE inline void divide_by(float* v, std::size_t n, float g) noexcept {
   for (std::size_t i = 0; i < n; ++i) v[i] = v[i] / g;
+}
+
+/// The common first half of the norm-based gain stages (unit_norm, rms_scale): divides the n
+/// floats of v by p = pow2_floor(max |v_i|) (exact) and returns p, with the sum of squares of
+/// the divided vector, in tree_sum order, in `sum_sq`. A zero vector returns 0 and is left as
+/// it is (`sum_sq` untouched).
+KAKEYA_HOST_DEVICE inline float pow2_divide_sum_squares(float* v, std::size_t n, float& sum_sq) noexcept {
+  const float p = pow2_floor(max_abs(v, n));
+  if (p == 0.0f) return 0.0f;
+  divide_by(v, n, p);
+  sum_sq = tree_sum(n, [&](std::size_t i) { return v[i] * v[i]; });
+  return p;
 }
 
 } // namespace kakeya::detail

@@ -12,7 +12,6 @@
 #include <span>
 
 #include "kakeya/config.hpp"
-#include "kakeya/core/reduce.hpp"
 #include "kakeya/scale/gain.hpp"
 
 namespace kakeya {
@@ -23,10 +22,9 @@ struct unit_norm {
   /// Normalises `v` (D floats, finite) in place and returns the norm.
   template <std::size_t D>
   KAKEYA_HOST_DEVICE float normalise(std::span<float, D> v) const noexcept {
-    const float p = detail::pow2_floor(detail::max_abs(v.data(), D));
+    float s = 0.0f;
+    const float p = detail::pow2_divide_sum_squares(v.data(), D, s);
     if (p == 0.0f) return 0.0f;
-    detail::divide_by(v.data(), D, p);
-    const float s = detail::tree_sum(D, [&](std::size_t i) { return v[i] * v[i]; });
     const float r = sqrtf(s);
     detail::divide_by(v.data(), D, r);
     return r * p;
