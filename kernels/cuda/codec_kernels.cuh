@@ -119,6 +119,12 @@ inline unsigned grid_for(std::size_t n) {
 // ---- lane-group kernels ----------------------------------------------------------------------
 
 inline constexpr int group_block_threads = 128;
+// Blocks per SM a group encode kernel is compiled for (__launch_bounds__). The E8 encoder
+// (refinement points kept) used 117 registers, 16 resident warps; 6 blocks cap it at 85
+// registers (48 warps): 2.06 -> 1.91 ms per 2^20 vectors at D = 128 on an H100. The other
+// kernels use 32-64 registers and ran 3-10 % slower under the cap, so they keep 1.
+template <class C>
+inline constexpr int group_min_blocks = group::reuses_points<typename C::quantiser_type>::value ? 6 : 1;
 
 // The lane's E consecutive elements starting at element `off`, widened to float. `vec`: the
 // array is 16-byte aligned (then E-element pieces are too), so 16-byte loads are used.
@@ -191,10 +197,14 @@ __device__ inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, st
   }
 }
 
+// Vectors per block-tile of the group kernels.
+template <class C>
+inline constexpr std::size_t group_rows = group_block_threads / group::codec_traits<C>::G;
+
 template <class C>
 __host__ __device__ inline std::size_t group_code_bytes(const C& c) {
   constexpr unsigned R = group_block_threads / group::codec_traits<C>::G;
-  return (R * c.bytes_per_vector() + 15) / 16 * 16;
+  return (R * c.bytes_per_vector() + 15) / 16 * 16 + group::code_padding;
 }
 
 // Floats of the decode kernel's output tile (R vectors, padded).
@@ -207,8 +217,25 @@ inline std::size_t group_smem_bytes(const C& c, bool decode) {
   return codec_copy_bytes<C> + group_code_bytes(c) + (decode ? tile_floats<C> * sizeof(float) : 0);
 }
 
+// Runs f(first row) for this block's tiles of group_rows<C> vectors: one tile per block, or,
+// for codecs copied to shared memory, a grid-stride loop (see group_grid). (The loop, in every
+// kernel, raised the lattice decoders from 40-48 to 64-96 registers and slowed them.)
+template <class C, class F>
+__device__ inline void for_each_tile(std::size_t n, F&& f) {
+  constexpr std::size_t R = group_rows<C>;
+  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
+  if constexpr (codec_copy_bytes<C> == 0) {
+    f(first);
+  } else {
+    for (std::size_t t = first; t < n; t += static_cast<std::size_t>(gridDim.x) * R) {
+      f(t);
+      __syncthreads(); // the shared regions are read before the next tile overwrites them
+    }
+  }
+}
+
 template <class C>
-__global__ void __launch_bounds__(group_block_threads)
+__global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
     encode_group_kernel(const C param, const void* x, element_type t, std::size_t n, std::uint8_t* codes,
                         bool vec) {
   using T = group::codec_traits<C>;
@@ -219,12 +246,11 @@ __global__ void __launch_bounds__(group_block_threads)
   auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
   const C& c = block_codec(param, smem);
   const std::size_t bpv = c.bytes_per_vector();
-  const std::size_t region = (R * bpv + 15) / 16 * 16;
+  const std::size_t region = group_code_bytes(c);
   auto* words = reinterpret_cast<std::uint32_t*>(smem + codec_copy_bytes<C>);
-  for (std::size_t i = threadIdx.x; i < region / 4; i += blockDim.x) words[i] = 0;
-
   const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
-  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
+  const auto tile = [&](std::size_t first) {
+  for (std::size_t i = threadIdx.x; i < region / 4; i += blockDim.x) words[i] = 0;
   const std::size_t row = first + slot;
   const bool active = row < n;
   float v[E];
@@ -240,19 +266,25 @@ __global__ void __launch_bounds__(group_block_threads)
   if constexpr (C::has_refinement) {
     const refined_gain r =
         group::refine<G>(c.quantiser(), c.refinement_passes(), v, g, points, have_points);
+    // With the refinement's points kept, the blocks are indexed from them: v / quantise_at
+    // (the last pass's input) is not needed again.
+    if (!have_points)
 #pragma unroll
-    for (std::size_t k = 0; k < E; ++k) v[k] = v[k] / r.quantise_at;
+      for (std::size_t k = 0; k < E; ++k) v[k] = v[k] / r.quantise_at;
     gain = gain * r.store;
   }
   const std::size_t base = slot * bpv * 8;
   if constexpr (C::has_gain) {
     using F = typename C::gain_format;
-    if (active && g == 0) group::put_bits(words, base, static_cast<std::uint64_t>(F::encode(gain)), F::bits);
+    group::shared_writer w{words, base, active && g == 0};
+    w.put(static_cast<std::uint64_t>(F::encode(gain)), F::bits);
   }
   group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points);
   __syncthreads();
   const std::size_t rows = n - first < R ? n - first : R;
   copy_bytes(codes + first * bpv, smem + codec_copy_bytes<C>, rows * bpv);
+  };
+  for_each_tile<C>(n, tile);
 }
 
 template <class C>
@@ -269,17 +301,17 @@ __global__ void __launch_bounds__(group_block_threads)
   const std::size_t bpv = c.bytes_per_vector();
   std::uint8_t* bytes = smem + codec_copy_bytes<C>;
   const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
-  const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
+  const auto tile = [&](std::size_t first) {
   const std::size_t rows = n - first < R ? n - first : R;
   copy_bytes(bytes, codes + first * bpv, rows * bpv);
-  for (std::size_t i = rows * bpv + threadIdx.x; i < R * bpv; i += blockDim.x) bytes[i] = 0;
+  for (std::size_t i = rows * bpv + threadIdx.x; i < group_code_bytes(c); i += blockDim.x) bytes[i] = 0;
   __syncthreads();
 
   const std::size_t base = slot * bpv * 8;
   float gain = 1.0f;
   if constexpr (C::has_gain) {
     using F = typename C::gain_format;
-    bit_reader r = group::reader_at(bytes, base);
+    group::shared_reader r{reinterpret_cast<const std::uint32_t*>(bytes), base};
     gain = F::decode(static_cast<typename F::storage>(r.get(F::bits)));
   }
   float v[E];
@@ -320,15 +352,29 @@ __global__ void __launch_bounds__(group_block_threads)
       for (std::size_t i = threadIdx.x; i < count; i += blockDim.x) out[i] = static_cast<std::uint16_t>(half(i));
     }
   }
+  };
+  for_each_tile<C>(n, tile);
 }
 
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
-// Blocks of the group kernels for n vectors (128 / G vectors a block).
-template <class C>
-inline unsigned group_grid(std::size_t n) {
-  constexpr unsigned R = group_block_threads / group::codec_traits<C>::G;
-  return static_cast<unsigned>((n + R - 1) / R);
+// Blocks of a group kernel for n vectors: one per tile of 128 / G vectors; for codecs that each
+// block copies to shared memory (a Lloyd-Max table), at most as many as the device holds at
+// once, so the copy is paid once per block and the kernels loop over the tiles. (Capping the
+// grid for the other codecs made them 5-17 % slower on an H100; the copy made Lloyd-Max 3.7x
+// slower without it.) Occupancy queries, no sync.
+template <class C, class K>
+inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem) {
+  constexpr std::size_t tile_rows = group_rows<C>;
+  const std::size_t tiles = (n + tile_rows - 1) / tile_rows;
+  if constexpr (codec_copy_bytes<C> == 0) return static_cast<unsigned>(tiles);
+  int dev = 0, sms = 0, per_sm = 0;
+  cuda_check(cudaGetDevice(&dev), "cudaGetDevice");
+  cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
+  cuda_check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, group_block_threads, smem),
+             "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+  const std::size_t resident = static_cast<std::size_t>(sms) * static_cast<std::size_t>(per_sm > 0 ? per_sm : 1);
+  return static_cast<unsigned>(tiles < resident ? tiles : resident);
 }
 
 } // namespace kakeya::detail
@@ -340,9 +386,10 @@ void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_
             std::uint8_t* d_codes) {
   if (n == 0) return;
   if constexpr (detail::group::supported<C>) {
-    detail::encode_group_kernel<C><<<detail::group_grid<C>(n), detail::group_block_threads,
-                                     detail::group_smem_bytes(c, false), detail::stream_of(s.stream)>>>(
-        c, d_x, type, n, d_codes, detail::aligned16(d_x));
+    const std::size_t smem = detail::group_smem_bytes(c, false);
+    const auto kernel = detail::encode_group_kernel<C>;
+    kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+             detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
   } else {
     detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
                                detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
@@ -355,9 +402,10 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
             element_type type) {
   if (n == 0) return;
   if constexpr (detail::group::supported<C>) {
-    detail::decode_group_kernel<C><<<detail::group_grid<C>(n), detail::group_block_threads,
-                                     detail::group_smem_bytes(c, true), detail::stream_of(s.stream)>>>(
-        c, d_codes, n, d_x, type, detail::aligned16(d_x));
+    const std::size_t smem = detail::group_smem_bytes(c, true);
+    const auto kernel = detail::decode_group_kernel<C>;
+    kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+             detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
   } else {
     detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
                                detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);

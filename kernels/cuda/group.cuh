@@ -276,8 +276,14 @@ __device__ inline refined_gain refine(const Q& q, int passes, const float (&v)[E
   float w[E], r[E];
   for (int pass = 0; pass < passes; ++pass) {
     const float c = out.store;
+    // v / 1 is v for every float: the first pass (c = 1) skips its divisions.
+    if (c == 1.0f) {
 #pragma unroll
-    for (std::size_t k = 0; k < E; ++k) w[k] = v[k] / c;
+      for (std::size_t k = 0; k < E; ++k) w[k] = v[k];
+    } else {
+#pragma unroll
+      for (std::size_t k = 0; k < E; ++k) w[k] = v[k] / c;
+    }
     if constexpr (reuses_points<Q>::value) {
       // lattice_block::reconstruct, keeping the point: z = x q, p = closest point, y = p / q
       const auto& t = q.codebook_ref();
@@ -312,8 +318,74 @@ __device__ inline refined_gain refine(const Q& q, int passes, const float (&v)[E
 
 // ---- bits in shared memory -------------------------------------------------------------------
 
+/// Writes bit fields into the shared code region (32-bit words, least-significant bit first:
+/// the layout of core/bits.hpp's bit_writer) straight from registers: a put of n <= 64 bits
+/// ORs the at most three words it touches with atomicOr (neighbouring lanes share boundary
+/// words; the region starts zeroed). Groups past the last row advance without writing.
+/// Block quantisers whose encode is a template on the writer (blocks.hpp) use it directly.
+struct shared_writer {
+  std::uint32_t* words;
+  std::size_t pos;
+  bool active;
+
+  __device__ void put(std::uint64_t v, int n) {
+    if (n <= 0) return;
+    if (n < 64) v &= (std::uint64_t{1} << n) - 1;
+    if (active && v != 0) {
+      const unsigned s = static_cast<unsigned>(pos % 32);
+      std::uint32_t* w = words + pos / 32;
+      const auto lo = static_cast<std::uint32_t>(v), hi = static_cast<std::uint32_t>(v >> 32);
+      const std::uint32_t w0 = lo << s, w1 = __funnelshift_l(lo, hi, s), w2 = __funnelshift_l(hi, 0u, s);
+      if (w0 != 0) atomicOr(w, w0);
+      if (w1 != 0) atomicOr(w + 1, w1);
+      if (w2 != 0) atomicOr(w + 2, w2);
+    }
+    pos += static_cast<std::size_t>(n);
+  }
+  __device__ void put(uint128 v, int n) {
+    put(static_cast<std::uint64_t>(v), n < 64 ? n : 64);
+    if (n > 64) put(static_cast<std::uint64_t>(v >> 64), n - 64);
+  }
+};
+
+/// Reads bit fields from the shared code region word-wise (funnel shifts), in bit_reader's
+/// order. Reads up to two words past the field: the region carries 16 bytes of zero padding.
+struct shared_reader {
+  const std::uint32_t* words;
+  std::size_t pos;
+
+  __device__ std::uint64_t get(int n) {
+    if (n <= 0) return 0;
+    const unsigned s = static_cast<unsigned>(pos % 32);
+    const std::uint32_t* w = words + pos / 32;
+    const std::uint32_t b = w[1];
+    std::uint64_t v = __funnelshift_r(w[0], b, s);
+    if (n > 32) v |= static_cast<std::uint64_t>(__funnelshift_r(b, w[2], s)) << 32;
+    if (n < 64) v &= (std::uint64_t{1} << n) - 1;
+    pos += static_cast<std::size_t>(n);
+    return v;
+  }
+  __device__ uint128 get128(int n) {
+    uint128 lo = get(n < 64 ? n : 64);
+    if (n > 64) lo |= static_cast<uint128>(get(n - 64)) << 64;
+    return lo;
+  }
+};
+
+/// Bytes of zero padding after the shared code region (shared_reader reads ahead).
+inline constexpr std::size_t code_padding = 16;
+
+/// Whether Q's encode / decode accept the shared-memory writer / reader (the library's block
+/// quantisers do; a user's may take only bit_writer / bit_reader: then the fallback below).
+template <class Q>
+inline constexpr bool word_io = requires(const Q& q, std::span<const float, Q::block> x,
+                                         std::span<float, Q::block> y, shared_writer& w, shared_reader& r) {
+  q.encode(x, w);
+  q.decode(r, y);
+};
+
 /// ORs `nbits` bits of a little-endian byte buffer (aligned to a 32-bit word of the target,
-/// already shifted) into 32-bit words of shared memory. Neighbouring lanes may share a word.
+/// already shifted) into 32-bit words of shared memory (fallback for user block quantisers).
 __device__ inline void or_words(std::uint32_t* words, const std::uint8_t* buf, std::size_t nbits) {
   const std::size_t n = (nbits + 31) / 32;
   for (std::size_t i = 0; i < n; ++i) {
@@ -323,17 +395,7 @@ __device__ inline void or_words(std::uint32_t* words, const std::uint8_t* buf, s
   }
 }
 
-/// Writes `n` <= 64 bits of v at bit `pos` of the shared code region.
-__device__ inline void put_bits(std::uint32_t* words, std::size_t pos, std::uint64_t v, int n) {
-  // (callers skip it for inactive groups)
-  alignas(4) std::uint8_t buf[16] = {};
-  bit_writer w(buf);
-  w.put(std::uint64_t{0}, static_cast<int>(pos % 32));
-  w.put(v, n);
-  or_words(words + pos / 32, buf, pos % 32 + static_cast<std::size_t>(n));
-}
-
-/// A bit_reader positioned at bit `pos` of `bytes`.
+/// A bit_reader positioned at bit `pos` of `bytes` (fallback for user block quantisers).
 __device__ inline bit_reader reader_at(const std::uint8_t* bytes, std::size_t pos) {
   bit_reader r(bytes + pos / 8);
   r.get(static_cast<int>(pos % 8));
@@ -354,22 +416,27 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
     constexpr std::size_t nb = E / Q::block;
     const std::size_t bits = q.bits();
     const std::size_t pos = start + g * nb * bits;
-    alignas(4) std::uint8_t buf[(31 + nb * Q::max_bits + 31) / 32 * 4] = {};
-    bit_writer w(buf);
-    w.put(std::uint64_t{0}, static_cast<int>(pos % 32));
-    if constexpr (reuses_points<Q>::value) {
-      if (have_points) { // lattice_block::encode's index of the point found by the refinement
+    if constexpr (word_io<Q>) {
+      shared_writer w{words, pos, active};
+      if constexpr (reuses_points<Q>::value) {
+        if (have_points) { // lattice_block::encode's index of the point found by the refinement
 #pragma unroll
-        for (std::size_t b = 0; b < nb; ++b)
-          w.put(q.codebook_ref().to_index(std::span<const float, Q::block>(points + b * Q::block, Q::block)),
-                static_cast<int>(bits));
+          for (std::size_t b = 0; b < nb; ++b)
+            w.put(q.codebook_ref().to_index(std::span<const float, Q::block>(points + b * Q::block, Q::block)),
+                  static_cast<int>(bits));
+          return;
+        }
       }
-    }
-    if (!have_points)
 #pragma unroll
-      for (std::size_t b = 0; b < nb; ++b)
-        q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
-    if (active) or_words(words + pos / 32, buf, pos % 32 + nb * bits);
+      for (std::size_t b = 0; b < nb; ++b) q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
+    } else {
+      alignas(4) std::uint8_t buf[(31 + nb * Q::max_bits + 31) / 32 * 4] = {};
+      bit_writer w(buf);
+      w.put(std::uint64_t{0}, static_cast<int>(pos % 32));
+#pragma unroll
+      for (std::size_t b = 0; b < nb; ++b) q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
+      if (active) or_words(words + pos / 32, buf, pos % 32 + nb * bits);
+    }
   } else {
     // FP8 blocks over P = block / E lanes: [scale][codes] per block.
     using B = typename Q::format;
@@ -381,17 +448,17 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
     const auto scale = B::scale_for(amax);
     const float d = B::scale_format::decode(scale);
     const std::size_t block_pos = start + (g / P) * static_cast<std::size_t>(B::bits);
-    if (active && g % P == 0) put_bits(words, block_pos, static_cast<std::uint64_t>(scale), B::scale_format::bits);
-    const std::size_t pos = block_pos + B::scale_format::bits + (g % P) * E * 8;
-    alignas(4) std::uint8_t buf[E + 4] = {};
-    const unsigned shift = static_cast<unsigned>(pos % 32);
-    // shift is a multiple of 8 (scale formats are whole bytes; so is the gain field, if any)
-    // when the codec has no odd-sized fields; bit_writer handles any shift.
-    bit_writer w(buf);
-    w.put(std::uint64_t{0}, static_cast<int>(shift));
+    shared_writer ws{words, block_pos, active && g % P == 0};
+    ws.put(static_cast<std::uint64_t>(scale), B::scale_format::bits);
+    shared_writer w{words, block_pos + B::scale_format::bits + (g % P) * E * 8, active};
+    static_assert(E % 4 == 0);
 #pragma unroll
-    for (std::size_t k = 0; k < E; ++k) w.put(std::uint64_t{B::element_code(v[k], amax, d)}, 8);
-    if (active) or_words(words + pos / 32, buf, shift + E * 8);
+    for (std::size_t k = 0; k < E; k += 4) {
+      std::uint32_t four = 0;
+#pragma unroll
+      for (std::size_t j = 0; j < 4; ++j) four |= std::uint32_t{B::element_code(v[k + j], amax, d)} << (8 * j);
+      w.put(std::uint64_t{four}, 32);
+    }
   }
 }
 
@@ -403,22 +470,34 @@ __device__ inline void read_blocks(const C& c, const std::uint8_t* bytes, std::s
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
+  const auto* words = reinterpret_cast<const std::uint32_t*>(bytes);
   if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
-    bit_reader r = reader_at(bytes, start + g * nb * q.bits());
+    const std::size_t pos = start + g * nb * q.bits();
+    if constexpr (word_io<Q>) {
+      shared_reader r{words, pos};
 #pragma unroll
-    for (std::size_t b = 0; b < nb; ++b) q.decode(r, std::span<float, Q::block>(v + b * Q::block, Q::block));
+      for (std::size_t b = 0; b < nb; ++b) q.decode(r, std::span<float, Q::block>(v + b * Q::block, Q::block));
+    } else {
+      bit_reader r = reader_at(bytes, pos);
+#pragma unroll
+      for (std::size_t b = 0; b < nb; ++b) q.decode(r, std::span<float, Q::block>(v + b * Q::block, Q::block));
+    }
   } else {
     using B = typename Q::format;
     constexpr unsigned P = static_cast<unsigned>(Q::block / E);
     const std::size_t block_pos = start + (g / P) * static_cast<std::size_t>(B::bits);
-    bit_reader rs = reader_at(bytes, block_pos);
+    shared_reader rs{words, block_pos};
     const auto scale = static_cast<typename B::scale_storage>(rs.get(B::scale_format::bits));
     const float d = B::scale_format::decode(scale);
-    bit_reader r = reader_at(bytes, block_pos + B::scale_format::bits + (g % P) * E * 8);
+    shared_reader r{words, block_pos + B::scale_format::bits + (g % P) * E * 8};
 #pragma unroll
-    for (std::size_t k = 0; k < E; ++k)
-      v[k] = B::element_format::decode(static_cast<std::uint8_t>(r.get(8))) * d;
+    for (std::size_t k = 0; k < E; k += 4) {
+      const auto four = static_cast<std::uint32_t>(r.get(32));
+#pragma unroll
+      for (std::size_t j = 0; j < 4; ++j)
+        v[k + j] = B::element_format::decode(static_cast<std::uint8_t>(four >> (8 * j))) * d;
+    }
   }
 }
 

@@ -251,3 +251,39 @@ BOOST_AUTO_TEST_CASE(normalised_second_moment) {
   BOOST_TEST_MESSAGE("measured NSM of Z^8: " << nsm << " (1/12 = " << 1.0 / 12 << ")");
   BOOST_TEST(std::abs(nsm - 1.0 / 12) < 0.01 / 12);
 }
+
+// detail::divider (the reciprocal used by the index -> point digit loops) against the
+// compiler's 128-bit / and %: every divisor 1..4100 and the largest 32-bit ones, numerators at
+// the 2^32 and 2^64 boundaries, random ones of every width, and multiples of d (and +-1).
+BOOST_AUTO_TEST_CASE(divider_matches_integer_division) {
+  using kakeya::uint128;
+  std::mt19937_64 g(11);
+  std::vector<std::uint32_t> divisors;
+  for (std::uint32_t d = 1; d <= 4100; ++d) divisors.push_back(d);
+  for (std::uint32_t d : {0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu, 65535u, 65536u, 65537u})
+    divisors.push_back(d);
+  long checked = 0, wrong = 0;
+  for (const std::uint32_t d : divisors) {
+    const kakeya::detail::divider dv(d);
+    std::vector<uint128> nums = {0, 1, d - 1u, d, uint128{d} + 1, 0xffffffffu, uint128{1} << 32,
+                                 (uint128{1} << 32) + 1, ~std::uint64_t{0}, uint128{~std::uint64_t{0}} - 1,
+                                 uint128{1} << 64, ~uint128{0}};
+    for (int k = 0; k < 40; ++k) {
+      const int bits = 1 + static_cast<int>(g() % 127);
+      const uint128 r = (uint128{g()} << 64 | g()) >> (128 - bits);
+      nums.push_back(r);
+      nums.push_back(r / d * d);
+      if (r / d * d != 0) nums.push_back(r / d * d - 1);
+    }
+    for (const uint128 n : nums) {
+      uint128 a = n, b = n;
+      const std::uint32_t ra = kakeya::detail::divmod(a, dv);
+      const std::uint32_t rb = kakeya::detail::divmod(b, d);
+      ++checked;
+      if (ra != n % d || a != n / d || rb != n % d || b != n / d) ++wrong;
+    }
+  }
+  BOOST_TEST_MESSAGE("divider: " << checked << " quotients checked");
+  BOOST_TEST(wrong == 0);
+  BOOST_TEST(checked > 400000);
+}

@@ -9,7 +9,8 @@
 ///   exact index in T::index_bits() bits.
 /// - `scalar_block<S>`: one value per block through a scalar quantiser (Lloyd–Max), bits() bits.
 /// - `fp8_blocks<B>`: an FP8 block quantiser B (scale, then one code per value).
-/// Each block's bits are appended least-significant bit first (core/bits.hpp).
+/// Each block's bits are appended least-significant bit first (core/bits.hpp). encode/decode
+/// take a bit_writer / bit_reader or any type with the same put / get / get128 members.
 
 #include <cstddef>
 #include <cstdint>
@@ -46,7 +47,9 @@ public:
     return static_cast<std::size_t>(bits_);
   }
   /// Appends the index of the codebook point closest to x·q (block floats).
-  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, bit_writer& w) const noexcept {
+  /// `w`: a bit_writer, or any writer with its put() (the CUDA kernels write shared memory).
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, Writer& w) const noexcept {
     float z[block], p[block];
     const auto fq = static_cast<float>(t_.q());
     for (std::size_t i = 0; i < block; ++i) z[i] = x[i] * fq;
@@ -54,7 +57,8 @@ public:
     w.put(t_.to_index(std::span<const float, block>(p)), bits_);
   }
   /// Reads one index and writes its point divided by q (block floats).
-  KAKEYA_HOST_DEVICE void decode(bit_reader& r, std::span<float, block> y) const noexcept {
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void decode(Reader& r, std::span<float, block> y) const noexcept {
     float p[block];
     t_.from_index(r.get128(bits_), std::span<float, block>(p));
     const auto fq = static_cast<float>(t_.q());
@@ -87,10 +91,12 @@ struct scalar_block {
   [[nodiscard]] KAKEYA_HOST_DEVICE constexpr std::size_t bits() const noexcept {
     return static_cast<std::size_t>(s.bits());
   }
-  KAKEYA_HOST_DEVICE void encode(std::span<const float, 1> x, bit_writer& w) const noexcept {
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void encode(std::span<const float, 1> x, Writer& w) const noexcept {
     w.put(static_cast<std::uint64_t>(s.encode(x[0])), s.bits());
   }
-  KAKEYA_HOST_DEVICE void decode(bit_reader& r, std::span<float, 1> y) const noexcept {
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void decode(Reader& r, std::span<float, 1> y) const noexcept {
     y[0] = s.decode(static_cast<std::uint32_t>(r.get(s.bits())));
   }
   KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, 1> x, std::span<float, 1> y) const noexcept {
@@ -107,14 +113,16 @@ struct fp8_blocks {
   static constexpr std::size_t max_bits = static_cast<std::size_t>(B::bits);
 
   [[nodiscard]] KAKEYA_HOST_DEVICE constexpr std::size_t bits() const noexcept { return max_bits; }
-  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, bit_writer& w) const noexcept {
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, Writer& w) const noexcept {
     typename B::scale_storage scale{};
     std::uint8_t codes[block];
     B::quantise(x, scale, std::span<std::uint8_t, block>(codes));
     w.put(static_cast<std::uint64_t>(scale), B::scale_format::bits);
     for (std::size_t i = 0; i < block; ++i) w.put(std::uint64_t{codes[i]}, 8);
   }
-  KAKEYA_HOST_DEVICE void decode(bit_reader& r, std::span<float, block> y) const noexcept {
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void decode(Reader& r, std::span<float, block> y) const noexcept {
     const auto scale = static_cast<typename B::scale_storage>(r.get(B::scale_format::bits));
     std::uint8_t codes[block];
     for (std::size_t i = 0; i < block; ++i) codes[i] = static_cast<std::uint8_t>(r.get(8));

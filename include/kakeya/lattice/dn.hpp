@@ -60,7 +60,9 @@ KAKEYA_HOST_DEVICE inline void dn_round_and_fix(const float* y, float lo, float 
     odd = odd != is_odd_integer(b);
     out[i] = b;
   }
-  if (odd) out[k] = best_alt;
+  // out[k] = best_alt written as a select per coordinate: no dynamic index, so a GPU keeps
+  // out in registers.
+  for (std::size_t i = 0; i < N; ++i) out[i] = odd && i == k ? best_alt : out[i];
 }
 
 } // namespace detail
@@ -145,7 +147,7 @@ template <std::size_t N> struct dn {
     const uint128 count = box_count(q);
     const uint128 j = i < count ? i : count - 1;
     uint128 r = 2 * j + static_cast<uint128>((q & 1) != 0 && (N & 1) != 0 ? 1 : 0);
-    const auto base = static_cast<std::uint32_t>(2 * q + 1);
+    const detail::divider base(static_cast<std::uint32_t>(2 * q + 1));
     for (std::size_t k = 0; k < N; ++k) {
       const auto u = static_cast<std::int32_t>(detail::divmod(r, base));
       out[k] = static_cast<float>(u - q);

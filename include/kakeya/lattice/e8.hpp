@@ -37,8 +37,8 @@ KAKEYA_HOST_DEVICE inline void e8_closest(const float* y, float fq, float* out) 
   for (std::size_t i = 0; i < 8; ++i) b[i] = b[i] + 0.5f;
   const float da = squared_distance<8>(y, a);
   const float db = squared_distance<8>(y, b);
-  const float* w = db < da ? b : a;
-  for (std::size_t i = 0; i < 8; ++i) out[i] = w[i];
+  const bool half = db < da; // a select per element, not a pointer (keeps a, b in registers)
+  for (std::size_t i = 0; i < 8; ++i) out[i] = half ? b[i] : a[i];
 }
 
 /// Number of points of D_8 in [-q, q]^8: ((2q+1)^8 + 1) / 2.
@@ -133,7 +133,7 @@ struct e8 {
     const uint128 j = i < count ? i : count - 1;
     if (j < integer_count) {
       uint128 r = 2 * j; // 8q is even
-      const auto base = static_cast<std::uint32_t>(2 * q + 1);
+      const detail::divider base(static_cast<std::uint32_t>(2 * q + 1));
       for (std::size_t k = 0; k < 8; ++k) {
         const auto u = static_cast<std::int32_t>(detail::divmod(r, base));
         out[k] = static_cast<float>(u - q);
@@ -141,7 +141,7 @@ struct e8 {
       return;
     }
     uint128 h = j - integer_count;
-    const auto base = static_cast<std::uint32_t>(2 * q);
+    const detail::divider base(static_cast<std::uint32_t>(2 * q));
     std::uint32_t parity = 0;
     for (std::size_t k = 0; k < 7; ++k) {
       const std::uint32_t v = detail::divmod(h, base);
