@@ -135,6 +135,25 @@ __global__ void native_fp8_kernel(const float* x, std::uint8_t* e4m3, std::uint8
   e5m2[i] = static_cast<std::uint8_t>(__nv_cvt_float_to_fp8(x[i], __NV_SATFINITE, __NV_E5M2));
 }
 
+// Every float bit pattern: the library's encode (the hardware conversion on sm_89+ for
+// non-NaN input) against its bit-manipulation encode_soft, for both FP8 formats.
+__global__ void fp8_exhaustive_kernel(unsigned long long* mismatches, unsigned* first) {
+  const std::uint64_t stride = static_cast<std::uint64_t>(gridDim.x) * blockDim.x;
+  unsigned long long bad = 0;
+  for (std::uint64_t i = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x; i < (1ull << 32);
+       i += stride) {
+    const float x = kakeya::detail::float_from_bits(static_cast<std::uint32_t>(i));
+    const bool differ = kakeya::fp8_e4m3::encode(x) != kakeya::fp8_e4m3::encode_soft(x) ||
+                        kakeya::fp8_e5m2::encode(x) != kakeya::fp8_e5m2::encode_soft(x) ||
+                        kakeya::fp8_e4m3_nosat::encode(x) != kakeya::fp8_e4m3_nosat::encode_soft(x);
+    if (differ) {
+      ++bad;
+      atomicMin(first, static_cast<unsigned>(i));
+    }
+  }
+  if (bad != 0) atomicAdd(mismatches, bad);
+}
+
 template <std::size_t D>
 __global__ void hadamard_kernel(float* x, std::size_t rows, std::uint64_t seed) {
   std::size_t r = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
@@ -233,6 +252,28 @@ int main() {
     cudaFree(dx);
     cudaFree(d4);
     cudaFree(d5);
+  }
+
+  {
+    unsigned long long* dbad = nullptr;
+    unsigned* dfirst = nullptr;
+    CHECK_CUDA(cudaMalloc(&dbad, sizeof(unsigned long long)));
+    CHECK_CUDA(cudaMalloc(&dfirst, sizeof(unsigned)));
+    CHECK_CUDA(cudaMemset(dbad, 0, sizeof(unsigned long long)));
+    CHECK_CUDA(cudaMemset(dfirst, 0xff, sizeof(unsigned)));
+    fp8_exhaustive_kernel<<<4096, 256>>>(dbad, dfirst);
+    CHECK_CUDA(cudaGetLastError());
+    CHECK_CUDA(cudaDeviceSynchronize());
+    unsigned long long bad = 0;
+    unsigned first = 0;
+    CHECK_CUDA(cudaMemcpy(&bad, dbad, sizeof bad, cudaMemcpyDeviceToHost));
+    CHECK_CUDA(cudaMemcpy(&first, dfirst, sizeof first, cudaMemcpyDeviceToHost));
+    std::printf("fp8 encode vs encode_soft over all 2^32 floats: %llu mismatches", bad);
+    if (bad != 0) std::printf(" (first bits 0x%08x)", first);
+    std::printf("\n");
+    failures += bad != 0;
+    cudaFree(dbad);
+    cudaFree(dfirst);
   }
 
   std::vector<float> h(512 * 300);

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "kakeya/config.hpp"
 
@@ -89,6 +90,25 @@ KAKEYA_HOST_DEVICE constexpr std::uint32_t widen_magnitude(std::uint32_t c) noex
       float_bits(static_cast<float>(m)) - (static_cast<std::uint32_t>(B + M - 1) << 23);
   return select((c >> M) != 0, normal, select(m != 0, sub_m, 0u));
 }
+
+
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 890
+/// The GPU's saturating FP8 conversion (sm_89+): cvt.rn.satfinite.{e4m3,e5m2}x2.f32, round
+/// to nearest even. For every non-NaN float it gives the bits of the software encode
+/// (test/cuda/primitives_test.cu checks all 2^32 inputs); NaN keeps the software path.
+template <bool E4M3>
+__device__ inline std::uint8_t cvt_fp8_satfinite(float x) noexcept {
+  unsigned short r;
+  if constexpr (E4M3)
+    asm("cvt.rn.satfinite.e4m3x2.f32 %0, %1, %2;" : "=h"(r) : "f"(0.0f), "f"(x));
+  else
+    asm("cvt.rn.satfinite.e5m2x2.f32 %0, %1, %2;" : "=h"(r) : "f"(0.0f), "f"(x));
+  return static_cast<std::uint8_t>(r & 0xFFu);
+}
+#define KAKEYA_HW_FP8 1
+#else
+#define KAKEYA_HW_FP8 0
+#endif
 
 } // namespace detail
 
@@ -204,6 +224,17 @@ struct basic_fp8_e4m3 {
       O == fp8_overflow::saturate ? "fp8_e4m3" : "fp8_e4m3_nosat";
 
   KAKEYA_HOST_DEVICE static constexpr storage encode(float x) noexcept {
+#if KAKEYA_HW_FP8
+    if constexpr (O == fp8_overflow::saturate) {
+      if (!std::is_constant_evaluated() && (detail::float_bits(x) & detail::f32_abs_mask) <= detail::f32_inf_bits)
+        return detail::cvt_fp8_satfinite<true>(x);
+    }
+#endif
+    return encode_soft(x);
+  }
+  /// encode by bit manipulation: what encode computes on every backend (on sm_89+ GPUs the
+  /// saturating variant takes the hardware conversion for non-NaN input, bit for bit the same).
+  KAKEYA_HOST_DEVICE static constexpr storage encode_soft(float x) noexcept {
     const std::uint32_t u = detail::float_bits(x);
     const auto sign = static_cast<std::uint32_t>((u >> 24) & 0x80u);
     const std::uint32_t a = u & detail::f32_abs_mask;
@@ -249,6 +280,17 @@ struct basic_fp8_e5m2 {
       O == fp8_overflow::saturate ? "fp8_e5m2" : "fp8_e5m2_nosat";
 
   KAKEYA_HOST_DEVICE static constexpr storage encode(float x) noexcept {
+#if KAKEYA_HW_FP8
+    if constexpr (O == fp8_overflow::saturate) {
+      if (!std::is_constant_evaluated() && (detail::float_bits(x) & detail::f32_abs_mask) <= detail::f32_inf_bits)
+        return detail::cvt_fp8_satfinite<false>(x);
+    }
+#endif
+    return encode_soft(x);
+  }
+  /// encode by bit manipulation: what encode computes on every backend (on sm_89+ GPUs the
+  /// saturating variant takes the hardware conversion for non-NaN input, bit for bit the same).
+  KAKEYA_HOST_DEVICE static constexpr storage encode_soft(float x) noexcept {
     const std::uint32_t u = detail::float_bits(x);
     const auto sign = static_cast<std::uint32_t>((u >> 24) & 0x80u);
     const std::uint32_t a = u & detail::f32_abs_mask;
@@ -287,6 +329,8 @@ struct ue8m0 {
   static constexpr storage max_code = 254;
   static constexpr storage nan_code = 255;
   static constexpr std::string_view name = "ue8m0";
+  /// Every finite value is a power of two (fp8_block divides by it as a product).
+  static constexpr bool powers_of_two = true;
 
   KAKEYA_HOST_DEVICE static constexpr storage encode(float x) noexcept {
     // Branch-free (selects only), so that loops over it vectorise.

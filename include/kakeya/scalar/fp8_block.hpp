@@ -108,6 +108,12 @@ struct fp8_block {
   /// backend, which spreads a block over several threads, calls it per element.
   KAKEYA_HOST_DEVICE static constexpr std::uint8_t element_code(float x, float amax, float d) noexcept {
     if (detail::float_bits(amax) == 0 || detail::float_bits(d) == 0) return 0;
+#if KAKEYA_DEVICE_CODE
+    // A power-of-two scale d = 2^k (|k| <= 127: 1 / d is exact, and not subnormal for the d
+    // that scale_for gives) divides exactly by multiplying with 1 / d, one division per block
+    // once the compiler hoists it. Host code keeps the division (FTZ/DAZ modes of the caller).
+    if constexpr (requires { ScaleFormat::powers_of_two; }) return Fp8::encode(x * (1.0f / d));
+#endif
     return Fp8::encode(x / d);
   }
 
