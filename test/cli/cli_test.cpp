@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(version) {
 BOOST_AUTO_TEST_CASE(voronoi_codecs_and_rd) {
   auto x = random_array(64, 128, 2.0, 12);
   kakeya::io::write_npy(path("v.npy"), x);
-  for (const std::string spec : {"e8v:rate=4", "d4v:rate=3,betas=3/4/5/6.5,dither=9"}) {
+  for (const std::string spec : {"e8v:rate=4", "d4v:rate=3,betas=3/4/5/6.5,dither=9", "e8v:q=40,budget=6"}) {
     BOOST_TEST_CONTEXT(spec) {
       BOOST_TEST_REQUIRE(run("encode --codec " + spec + " --in " + path("v.npy") + " --out " + path("v.kkc")).status == 0);
       BOOST_TEST_REQUIRE(run("decode --in " + path("v.kkc") + " --out " + path("vy.npy")).status == 0);
@@ -420,7 +420,9 @@ BOOST_AUTO_TEST_CASE(voronoi_codecs_and_rd) {
   auto j = nlohmann::json::parse(r.out);
   BOOST_TEST_REQUIRE(j.size() == 8u); // e8v sweeps rate 1..6
   BOOST_TEST(j[0]["codec"].get<std::string>() == "e8v:rate=1");
-  BOOST_TEST(j[3]["bits_per_vector"].get<int>() == 10 + 8 * 34);
+  // D = 64: one code block of 8 scale blocks, budget 6: C(14, 8) = 3003 profiles (12 bits),
+  // 8 · 32 index bits
+  BOOST_TEST(j[3]["bits_per_vector"].get<int>() == 11 + 12 + 8 * 32);
   for (const auto& row : j) {
     for (const char* key : {"codec", "family", "rate", "bits_per_dim", "rel_mse", "snr_db", "gap_db"})
       BOOST_TEST(row.contains(key));

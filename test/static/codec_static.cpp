@@ -69,7 +69,11 @@ static_assert(voronoi_block<e8>::max_bits <= 128 && voronoi_block<d4, 2>::max_bi
 static_assert(std::is_trivially_copyable_v<voronoi_block<e8>>);
 static_assert(GainStage<rms_scale<voronoi_gain>, 128> && ScalarFormat<ue8m<2>> && ScalarFormat<ue8m<0>>);
 static_assert(Codec<voronoi_e8<128>> && Codec<voronoi_d4<1024>>);
-static_assert(voronoi_e8<128>::gain_bits == 10 && voronoi_d4<64>::gain_bits == 10);
+static_assert(voronoi_e8<128>::gain_bits == 11 && voronoi_d4<64>::gain_bits == 11);
+// the scale profile is coded over up to 16 scale blocks (128 values)
+static_assert(voronoi_e8<128>::quantiser_type::scales == 16 && voronoi_e8<1024>::quantiser_type::block == 512 && voronoi_e8<512>::quantiser_type::scales == 64);
+static_assert(voronoi_e8<16>::quantiser_type::scales == 2 && voronoi_d4<64>::quantiser_type::scales == 8);
+static_assert(std::is_trivially_copyable_v<voronoi_block<e8, 1, 16>> && std::is_trivially_copyable_v<voronoi_block<e8, 1, 64>>);
 static_assert(ue8m<2>::encode(1.0f) == 127u << 2 && ue8m<2>::decode(ue8m<2>::encode(1.25f)) == 1.25f);
 static_assert(ue8m<2>::decode(ue8m<2>::encode(1.125f)) == 1.0f);  // tie -> even mantissa
 static_assert(ue8m<2>::decode(ue8m<2>::encode(1.375f)) == 1.5f);  // tie -> even mantissa

@@ -11,8 +11,8 @@
 /// | `z:q=Q`         | kakeya_z<D>                       | 32 + (D/8) · ceil(8 log2(2q+1))      |
 /// | `fp8:block=B`   | fp8_codec<D, e4m3, B, fp16>       | D · 8 + (D/B) · scale bits           |
 /// | `lloyd-max:bits=B` | lloyd_max_codec<D>             | 32 + D · B                           |
-/// | `e8v:rate=R`    | voronoi_e8<D>                     | 10 + (D/8) · (8R + 2)                |
-/// | `d4v:rate=R`    | voronoi_d4<D>                     | 10 + (D/8) · (8R + 2)                |
+/// | `e8v:rate=R`    | voronoi_e8<D>                     | 11 + (D/8S) · (P + 8S · R), S = min(64, D/8), P = profile bits (25 at S = 16, 107 at S = 64) |
+/// | `d4v:rate=R`    | voronoi_d4<D>                     | same as e8v                          |
 ///
 /// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → refine_gain → box-truncated
 /// lattice: the study's unit-norm factorisation and per-vector qmax, with the two scalars
@@ -91,44 +91,80 @@ lloyd_max_codec<D> make_lloyd_max(int bits) {
                             hadamard<D>{});
 }
 
-/// The gain format of the Voronoi presets: fp32's exponent and 2 mantissa bits (10 bits).
-using voronoi_gain = ue8m<2>;
+/// The gain format of the Voronoi presets: fp32's exponent and 3 mantissa bits (11 bits).
+using voronoi_gain = ue8m<3>;
 
-/// The Voronoi (nested-lattice) codec: pow2_scale, Hadamard, rms_scale, blocks of a Voronoi
-/// code with a per-block scale choice (docs/components/voronoi.md).
+/// Scale blocks per code block of a Voronoi preset: the profile of all the vector's scale
+/// blocks (up to 64: 512 values) is coded jointly, so that the code block's mean square is
+/// the one rms_scale fixed.
+template <std::size_t D, std::size_t ScaleBlock>
+inline constexpr std::size_t voronoi_scales = D / ScaleBlock < 64 ? D / ScaleBlock : 64;
+
+/// The Voronoi (nested-lattice) codec: pow2_scale, Hadamard, rms_scale, code blocks of a
+/// Voronoi code with a per-scale-block scale choice and a jointly coded, budgeted scale
+/// profile (docs/components/voronoi.md).
 /// @tparam D dimension (power of two, multiple of 8)
-/// @tparam L a VoronoiLattice; @tparam Group lattice blocks per scale choice
-template <std::size_t D, VoronoiLattice L, std::size_t Group>
-using voronoi_codec = codec<D, voronoi_block<L, Group>, pow2_scale, hadamard<D>,
+/// @tparam L a VoronoiLattice; @tparam Group lattice blocks per scale choice;
+/// @tparam Scales scale blocks per code block
+template <std::size_t D, VoronoiLattice L, std::size_t Group,
+          std::size_t Scales = voronoi_scales<D, Group * L::dim>>
+using voronoi_codec = codec<D, voronoi_block<L, Group, Scales>, pow2_scale, hadamard<D>,
                             rms_scale<voronoi_gain>, gain_as<voronoi_gain>>;
 /// `e8v:rate=R` — one E8 block (8 values) per scale choice.
 template <std::size_t D> using voronoi_e8 = voronoi_codec<D, e8, 1>;
 /// `d4v:rate=R` — two D4 blocks (8 values) per scale choice.
 template <std::size_t D> using voronoi_d4 = voronoi_codec<D, d4, 2>;
 
-/// The default scale table of the Voronoi presets (4 scales, 2 bits per 8 values), in units
-/// of the unit-mean-square input: the code covers β · V(Λ). Measured on iid Gaussian data
-/// (docs/components/voronoi.md, "Defaults").
-inline constexpr float voronoi_e8_default_betas[4] = {3.25f, 4.25f, 5.5f, 7.25f};
-inline constexpr float voronoi_d4_default_betas[4] = {3.0f, 3.875f, 5.0f, 6.5f};
+/// The default scale tables of the Voronoi presets (8 scales, geometric, ratio 1.21: e8v
+/// 3.4 · 1.21^j, d4v 3.0 · 1.21^j), in units of the unit-mean-square input: the code covers
+/// β · V(Λ). Chosen by sweeps on iid Gaussian data at rates 2–5, checked on Laplace data and
+/// a second seed (docs/components/voronoi.md, "Defaults").
+inline constexpr float voronoi_e8_default_betas[8] = {3.4000f, 4.1140f, 4.9779f, 6.0233f, 7.2882f, 8.8187f, 10.6707f, 12.9115f};
+inline constexpr float voronoi_d4_default_betas[8] = {3.0000f, 3.6300f, 4.3923f, 5.3147f, 6.4308f, 7.7812f, 9.4153f, 11.3925f};
+/// The default budget of the Voronoi presets: Σ j <= 12 per 16 scale blocks, i.e.
+/// round(12 · S / 16) for S scale blocks per code block (48 at S = 64). Only with the default table;
+/// a user table without a budget allows every profile.
+inline constexpr int voronoi_default_budget_16 = 12;
+/// The largest non-power-of-two q of the `q=Q` key (docs/components/voronoi.md, "Exactness").
+inline constexpr int voronoi_max_odd_q = 64;
 
-/// A Voronoi preset with q = 2^rate, e.g. make_voronoi<512, e8, 1>(4).
-/// @throws kakeya::error (errc::invalid_argument) for rate outside [1, 8] or a bad table
-/// @param betas the scale table (empty: the preset's default); dither_seed 0: no dither
-template <std::size_t D, VoronoiLattice L, std::size_t Group>
-voronoi_codec<D, L, Group> make_voronoi(int rate, std::span<const float> betas = {},
-                                        std::uint64_t dither_seed = 0) {
-  require(rate >= 1 && rate <= 8, errc::invalid_argument,
-          "Voronoi rate must be in 1..8 bits per dimension, got " + std::to_string(rate));
+/// A Voronoi preset with nesting ratio q, e.g. make_voronoi_q<512, e8, 1>(36).
+/// @throws kakeya::error (errc::invalid_argument) for q outside 2..64 that is not 2^R with
+///         R in 1..8, or a bad table or budget
+/// @param betas the scale table (empty: the preset's default); dither_seed 0: no dither;
+/// budget the largest Σ j over a code block's scale indices (< 0: the preset's default with
+/// the default table, every profile with a user table)
+template <std::size_t D, VoronoiLattice L, std::size_t Group,
+          std::size_t Scales = voronoi_scales<D, Group * L::dim>>
+voronoi_codec<D, L, Group, Scales> make_voronoi_q(int q, std::span<const float> betas = {},
+                                                  std::uint64_t dither_seed = 0, int budget = -1) {
+  const bool pow2 = q >= 2 && q <= 256 && (q & (q - 1)) == 0;
+  require(pow2 || (q >= 2 && q <= voronoi_max_odd_q), errc::invalid_argument,
+          "Voronoi q must be 2^R (R in 1..8) or in 2.." + std::to_string(voronoi_max_odd_q) + ", got " +
+              std::to_string(q));
   if (betas.empty()) {
     if constexpr (std::is_same_v<L, e8>)
       betas = std::span<const float>(voronoi_e8_default_betas);
     else
       betas = std::span<const float>(voronoi_d4_default_betas);
+    if (budget < 0)
+      budget = static_cast<int>((voronoi_default_budget_16 * Scales + 8) / 16);
   }
-  return voronoi_codec<D, L, Group>(voronoi_block<L, Group>(1 << rate, betas, dither_seed),
-                                    pow2_scale{}, hadamard<D>{}, rms_scale<voronoi_gain>{},
-                                    gain_as<voronoi_gain>{});
+  using block = voronoi_block<L, Group, Scales>;
+  return voronoi_codec<D, L, Group, Scales>(block(q, betas, dither_seed, budget < 0 ? block::unconstrained : budget),
+                                            pow2_scale{}, hadamard<D>{}, rms_scale<voronoi_gain>{},
+                                            gain_as<voronoi_gain>{});
+}
+
+/// A Voronoi preset with q = 2^rate, e.g. make_voronoi<512, e8, 1>(4).
+/// @throws kakeya::error (errc::invalid_argument) for rate outside [1, 8] or a bad table
+template <std::size_t D, VoronoiLattice L, std::size_t Group,
+          std::size_t Scales = voronoi_scales<D, Group * L::dim>>
+voronoi_codec<D, L, Group, Scales> make_voronoi(int rate, std::span<const float> betas = {},
+                                                std::uint64_t dither_seed = 0, int budget = -1) {
+  require(rate >= 1 && rate <= 8, errc::invalid_argument,
+          "Voronoi rate must be in 1..8 bits per dimension, got " + std::to_string(rate));
+  return make_voronoi_q<D, L, Group, Scales>(1 << rate, betas, dither_seed, budget);
 }
 
 } // namespace kakeya

@@ -9,8 +9,11 @@
 ///   defaults scale=fp16, format=e4m3;
 /// - `lloyd-max:bits=B` — 1 <= B <= 8;
 /// - `e8v:rate=R`, `d4v:rate=R` — Voronoi codes (docs/components/voronoi.md), q = 2^R,
-///   1 <= R <= 8; optional `betas=B0/B1/...` (1, 2, 4, 8 or 16 ascending positive scales,
-///   default the preset's table) and `dither=SEED` (default 0: no dither).
+///   1 <= R <= 8; or `e8v:q=Q`, `d4v:q=Q` with any nesting ratio 2 <= Q <= 64 (fractional
+///   rates; a power of two prints as rate=R); optional `betas=B0/B1/...` (1, 2, 4, 8 or 16
+///   ascending positive scales, default the preset's table), `budget=B` (B >= 0: the largest
+///   sum of the scale indices over a code block; default: the preset's budget with the
+///   default table, none with a user table) and `dither=SEED` (default 0: no dither).
 /// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
 
 #include <algorithm>
@@ -28,7 +31,7 @@ namespace kakeya {
 /// A parsed codec spec.
 struct codec_spec {
   std::string family;        ///< "d4", "e8", "z", "fp8" or "lloyd-max"
-  int q = 0;                 ///< lattice families: the box half-width
+  int q = 0;                 ///< lattice families: the box half-width; Voronoi: the nesting ratio
   int passes = 2;            ///< lattice families: gain-refinement passes, 0..8
   int bits = 0;              ///< lloyd-max: bits per coordinate
   std::size_t block = 64;    ///< fp8: values per scale block
@@ -37,6 +40,7 @@ struct codec_spec {
   int rate = 0;              ///< Voronoi families: log2 q, bits per dimension of the index
   std::vector<float> betas;  ///< Voronoi families: the scale table (empty: the default)
   std::uint64_t dither = 0;  ///< Voronoi families: dither seed, 0 for none
+  int budget = -1;           ///< Voronoi families: scale-profile budget, -1 for the default
 
   [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
   [[nodiscard]] bool is_voronoi() const { return family == "e8v" || family == "d4v"; }
@@ -47,7 +51,7 @@ struct codec_spec {
       return family + ":q=" + std::to_string(q) + (passes != 2 ? ",passes=" + std::to_string(passes) : "");
     if (family == "lloyd-max") return family + ":bits=" + std::to_string(bits);
     if (is_voronoi()) {
-      std::string v = family + ":rate=" + std::to_string(rate);
+      std::string v = family + (rate > 0 ? ":rate=" + std::to_string(rate) : ":q=" + std::to_string(q));
       if (!betas.empty()) {
         v += ",betas=";
         for (std::size_t i = 0; i < betas.size(); ++i) {
@@ -56,6 +60,7 @@ struct codec_spec {
           v += (i ? "/" : "") + std::string(buf, r.ptr);
         }
       }
+      if (budget >= 0) v += ",budget=" + std::to_string(budget);
       if (dither != 0) v += ",dither=" + std::to_string(dither);
       return v;
     }
@@ -113,6 +118,17 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
     } else if (s.is_voronoi() && key == "rate") {
       s.rate = detail::parse_spec_int(spec, key, val);
       if (s.rate < 1 || s.rate > 8) fail(errc::invalid_argument, "rate must be in 1..8");
+      if (std::find(seen.begin(), seen.end(), "q") != seen.end()) fail(errc::format_error, "give rate or q, not both");
+      s.q = 1 << s.rate;
+    } else if (s.is_voronoi() && key == "q") {
+      if (std::find(seen.begin(), seen.end(), "rate") != seen.end()) fail(errc::format_error, "give rate or q, not both");
+      s.q = detail::parse_spec_int(spec, key, val);
+      if (s.q < 2 || s.q > 64) fail(errc::invalid_argument, "q must be in 2..64 (or use rate=R for q = 2^R)");
+      for (int r = 1; r <= 6; ++r)
+        if (s.q == 1 << r) s.rate = r;
+    } else if (s.is_voronoi() && key == "budget") {
+      s.budget = detail::parse_spec_int(spec, key, val);
+      if (s.budget < 0) fail(errc::invalid_argument, "budget must be >= 0");
     } else if (s.is_voronoi() && key == "betas") {
       std::string_view list = val;
       while (true) {
@@ -158,7 +174,7 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
   if (s.is_lattice() && s.q == 0 && std::find(seen.begin(), seen.end(), "q") == seen.end())
     fail(errc::format_error, "missing q (e.g. " + s.family + ":q=38)");
   if (s.is_lattice() && s.q < 1) fail(errc::invalid_argument, "q must be >= 1");
-  if (s.is_voronoi() && s.rate == 0) fail(errc::format_error, "missing rate (e.g. " + s.family + ":rate=4)");
+  if (s.is_voronoi() && s.q == 0) fail(errc::format_error, "missing rate (e.g. " + s.family + ":rate=4)");
   if (s.family == "lloyd-max" && (s.bits < 1 || s.bits > 8))
     fail(errc::invalid_argument, "bits must be in 1..8 (e.g. lloyd-max:bits=4)");
   return s;

@@ -51,6 +51,8 @@ struct voronoi_basis;
 
 template <std::size_t N>
 struct voronoi_basis<zn<N>> {
+  /// 4ρ² and 4R²: four times the squared packing and covering radii (integers).
+  static constexpr std::int64_t packing4 = 1, covering4 = static_cast<std::int64_t>(N);
   KAKEYA_HOST_DEVICE static void coords(const float* t, std::int32_t* k) noexcept {
     for (std::size_t i = 0; i < N; ++i) k[i] = static_cast<std::int32_t>(t[i]);
   }
@@ -77,6 +79,8 @@ KAKEYA_HOST_DEVICE inline void dn_combine(const std::int32_t* k, std::int32_t* u
 
 template <std::size_t N>
 struct voronoi_basis<dn<N>> {
+  /// 4ρ² = 2 (minimal norm √2); 4R² = max(4, N) (deep holes (1, 0, …) and ½·𝟙).
+  static constexpr std::int64_t packing4 = 2, covering4 = N > 4 ? static_cast<std::int64_t>(N) : 4;
   KAKEYA_HOST_DEVICE static void coords(const float* t, std::int32_t* k) noexcept {
     std::int32_t u[N];
     for (std::size_t i = 0; i < N; ++i) u[i] = static_cast<std::int32_t>(t[i]);
@@ -91,6 +95,8 @@ struct voronoi_basis<dn<N>> {
 
 template <>
 struct voronoi_basis<e8> {
+  /// 4ρ² = 2 (minimal norm √2); 4R² = 4 (covering radius 1).
+  static constexpr std::int64_t packing4 = 2, covering4 = 4;
   KAKEYA_HOST_DEVICE static void coords(const float* t, std::int32_t* k) noexcept {
     const float t7 = t[7];
     std::int32_t u[7];
@@ -112,6 +118,8 @@ template <class L>
 concept VoronoiLattice = Lattice<L> && requires(const float* t, std::int32_t* k, float* x) {
   { voronoi_basis<L>::coords(t, k) } noexcept;
   { voronoi_basis<L>::combine(k, x) } noexcept;
+  { voronoi_basis<L>::packing4 } -> std::convertible_to<std::int64_t>;
+  { voronoi_basis<L>::covering4 } -> std::convertible_to<std::int64_t>;
 };
 
 /// The Voronoi codebook Λ ∩ V(qΛ) of a lattice L with q at run time (see the file comment).
@@ -195,8 +203,19 @@ public:
     point(k, out);
   }
 
-  /// True when the lattice point t is in the codebook (point(coords(t)) == t).
+  /// True when the lattice point t is in the codebook (point(coords(t)) == t). Fast paths,
+  /// exact in integers on 2t: |t| < q·ρ (inside the ball inscribed in V(qΛ), an interior
+  /// point, its own representative) gives true, |t| > q·R (outside the circumscribed ball)
+  /// false; only the shell between needs the reduction.
   [[nodiscard]] KAKEYA_HOST_DEVICE bool contains(std::span<const float, dim> t) const noexcept {
+    std::int64_t s4 = 0;
+    for (std::size_t i = 0; i < dim; ++i) {
+      const auto u = static_cast<std::int64_t>(2.0f * t[i]); // exact: t_i ∈ ½Z, |t_i| <= 2^20 + 2
+      s4 += u * u;
+    }
+    const std::int64_t q2 = static_cast<std::int64_t>(q_) * q_;
+    if (s4 < q2 * voronoi_basis<L>::packing4) return true;
+    if (s4 > q2 * voronoi_basis<L>::covering4) return false;
     std::int32_t k[dim];
     float p[dim];
     coords(t, k);
