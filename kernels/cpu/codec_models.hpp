@@ -109,8 +109,8 @@ std::shared_ptr<const any_codec::model> make_model(const codec_spec& s) {
   if (s.family == "e8") return wrap(make_kakeya<D, e8>(s.q, s.passes));
   if (s.family == "z") return wrap(make_kakeya<D, z8>(s.q, s.passes));
   if (s.family == "lloyd-max") return wrap(make_lloyd_max<D>(s.bits));
-  if (s.family == "e8v") return wrap(make_voronoi_q<D, e8, 1>(s.q, s.betas, s.dither, s.budget));
-  if (s.family == "d4v") return wrap(make_voronoi_q<D, d4, 2>(s.q, s.betas, s.dither, s.budget));
+  if (s.family == "e8v") return wrap(make_voronoi_q<D, e8, 1>(s.q, s.betas, s.dither, s.budget, s.look_ahead));
+  if (s.family == "d4v") return wrap(make_voronoi_q<D, d4, 2>(s.q, s.betas, s.dither, s.budget, s.look_ahead));
   if (s.format == "e5m2") return make_fp8<D, fp8_e5m2>(s);
   return make_fp8<D, fp8_e4m3>(s);
 }

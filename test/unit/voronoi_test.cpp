@@ -311,6 +311,42 @@ BOOST_AUTO_TEST_CASE(block_roundtrip_and_bits) {
   BOOST_TEST((voronoi_block<e8>(40, std::span<const float>(old4)).bits()) == 2u + 43u); // ceil(8 log2 40)
 }
 
+// search=first (the default: no look-ahead), no budget: every scale block takes the first scale at which
+// all its lattice points Q_E8(x·q/β_j) lie in the codebook (the top one when none does).
+BOOST_AUTO_TEST_CASE(search_first_takes_the_first_scale_that_fits) {
+  constexpr int q16 = 16;
+  const voronoi_block<e8, 1, 16> q(q16, std::span<const float>(voronoi_e8_default_betas), 0,
+                                   voronoi_block<e8, 1, 16>::unconstrained, false);
+  BOOST_TEST(!q.look_ahead());
+  check_block(q, 1.0f);
+  random_stream rs(29);
+  const auto fits = [&](const float* x, int j) {
+    float z[8], t[8];
+    const float f = static_cast<float>(q16) / q.beta(j);
+    for (int i = 0; i < 8; ++i) z[i] = x[i] * f;
+    e8::closest_point(std::span<const float, 8>(z), std::span<float, 8>(t));
+    return q.codebook_ref().contains(std::span<const float, 8>(t));
+  };
+  int checked = 0;
+  for (int v = 0; v < 300; ++v) {
+    float x[128];
+    for (auto& e : x) e = static_cast<float>(rs.gaussian()) * (v % 3 == 0 ? 2.0f : 1.0f);
+    std::uint8_t code[1024] = {};
+    bit_writer w(code);
+    q.encode(std::span<const float, 128>(x), w);
+    bit_reader r(code);
+    int js[16];
+    q.unrank(r.get(q.profile_bits()), js);
+    for (int s = 0; s < 16; ++s) {
+      const float* xs = x + 8 * s;
+      BOOST_REQUIRE(fits(xs, js[s]) || js[s] == q.beta_count() - 1);
+      BOOST_REQUIRE(js[s] == 0 || !fits(xs, js[s] - 1));
+      ++checked;
+    }
+  }
+  BOOST_TEST(checked == 300 * 16);
+}
+
 // Garbage codes decode without undefined behaviour to finite values.
 BOOST_AUTO_TEST_CASE(any_bytes_decode) {
   const voronoi_block<e8, 1, 16> q(36, std::span<const float>(voronoi_e8_default_betas), 0, 12);
@@ -416,10 +452,15 @@ BOOST_AUTO_TEST_CASE(spec_parsing) {
   BOOST_TEST(parse_codec_spec("e8v:rate=5").q == 32);
   BOOST_TEST(parse_codec_spec("d4v:budget=12,rate=3").canonical() == "d4v:rate=3,budget=12");
   BOOST_TEST(parse_codec_spec("d4v:rate=3,budget=12").budget == 12);
+  BOOST_TEST(parse_codec_spec("e8v:search=best,rate=4").canonical() == "e8v:rate=4,search=best");
+  BOOST_TEST(parse_codec_spec("e8v:rate=4,search=best").look_ahead);
+  BOOST_TEST(!parse_codec_spec("e8v:rate=4").look_ahead);
+  BOOST_TEST(parse_codec_spec("e8v:rate=4,search=first").canonical() == "e8v:rate=4");
   for (const char* bad : {"e8v", "e8v:rate=0", "e8v:rate=9", "e8v:rate=x", "e8v:rate=4,betas=2/1",
                           "e8v:rate=4,betas=1/2/3", "e8v:rate=4,betas=1//2", "e8v:rate=4,betas=-1",
                           "e8v:rate=4,dither=-3", "e8v:rate=4,q=3", "e8v:q=3,rate=4", "e8v:q=1",
-                          "e8v:q=65", "e8v:rate=4,budget=-1", "e8v:rate=4,budget=x", "d4v:rate=4,rate=4"})
+                          "e8v:q=65", "e8v:rate=4,budget=-1", "e8v:rate=4,budget=x", "d4v:rate=4,rate=4",
+                          "e8v:rate=4,search=all"})
     BOOST_CHECK_THROW(parse_codec_spec(bad), error);
 }
 

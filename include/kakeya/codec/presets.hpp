@@ -133,11 +133,12 @@ inline constexpr int voronoi_max_odd_q = 64;
 ///         R in 1..8, or a bad table or budget
 /// @param betas the scale table (empty: the preset's default); dither_seed 0: no dither;
 /// budget the largest Σ j over a code block's scale indices (< 0: the preset's default with
-/// the default table, every profile with a user table)
+/// the default table, every profile with a user table); look_ahead see voronoi_block
 template <std::size_t D, VoronoiLattice L, std::size_t Group,
           std::size_t Scales = voronoi_scales<D, Group * L::dim>>
 voronoi_codec<D, L, Group, Scales> make_voronoi_q(int q, std::span<const float> betas = {},
-                                                  std::uint64_t dither_seed = 0, int budget = -1) {
+                                                  std::uint64_t dither_seed = 0, int budget = -1,
+                                                  bool look_ahead = false) {
   const bool pow2 = q >= 2 && q <= 256 && (q & (q - 1)) == 0;
   require(pow2 || (q >= 2 && q <= voronoi_max_odd_q), errc::invalid_argument,
           "Voronoi q must be 2^R (R in 1..8) or in 2.." + std::to_string(voronoi_max_odd_q) + ", got " +
@@ -151,7 +152,7 @@ voronoi_codec<D, L, Group, Scales> make_voronoi_q(int q, std::span<const float> 
       budget = static_cast<int>((voronoi_default_budget_16 * Scales + 8) / 16);
   }
   using block = voronoi_block<L, Group, Scales>;
-  return voronoi_codec<D, L, Group, Scales>(block(q, betas, dither_seed, budget < 0 ? block::unconstrained : budget),
+  return voronoi_codec<D, L, Group, Scales>(block(q, betas, dither_seed, budget < 0 ? block::unconstrained : budget, look_ahead),
                                             pow2_scale{}, hadamard<D>{}, rms_scale<voronoi_gain>{},
                                             gain_as<voronoi_gain>{});
 }
@@ -161,10 +162,11 @@ voronoi_codec<D, L, Group, Scales> make_voronoi_q(int q, std::span<const float> 
 template <std::size_t D, VoronoiLattice L, std::size_t Group,
           std::size_t Scales = voronoi_scales<D, Group * L::dim>>
 voronoi_codec<D, L, Group, Scales> make_voronoi(int rate, std::span<const float> betas = {},
-                                                std::uint64_t dither_seed = 0, int budget = -1) {
+                                                std::uint64_t dither_seed = 0, int budget = -1,
+                                                bool look_ahead = false) {
   require(rate >= 1 && rate <= 8, errc::invalid_argument,
           "Voronoi rate must be in 1..8 bits per dimension, got " + std::to_string(rate));
-  return make_voronoi_q<D, L, Group, Scales>(1 << rate, betas, dither_seed, budget);
+  return make_voronoi_q<D, L, Group, Scales>(1 << rate, betas, dither_seed, budget, look_ahead);
 }
 
 } // namespace kakeya

@@ -13,7 +13,9 @@
 ///   rates; a power of two prints as rate=R); optional `betas=B0/B1/...` (1, 2, 4, 8 or 16
 ///   ascending positive scales, default the preset's table), `budget=B` (B >= 0: the largest
 ///   sum of the scale indices over a code block; default: the preset's budget with the
-///   default table, none with a user table) and `dither=SEED` (default 0: no dither).
+///   default table, none with a user table), `search=first|best` (default first; best also
+///   tries the next scale after the first that fits: 0.06–0.12 dB better, 1.3–1.5× slower) and
+///   `dither=SEED` (default 0: no dither).
 /// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
 
 #include <algorithm>
@@ -41,6 +43,7 @@ struct codec_spec {
   std::vector<float> betas;  ///< Voronoi families: the scale table (empty: the default)
   std::uint64_t dither = 0;  ///< Voronoi families: dither seed, 0 for none
   int budget = -1;           ///< Voronoi families: scale-profile budget, -1 for the default
+  bool look_ahead = false;   ///< Voronoi families: `search=best` (true) or `search=first` (default)
 
   [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
   [[nodiscard]] bool is_voronoi() const { return family == "e8v" || family == "d4v"; }
@@ -61,6 +64,7 @@ struct codec_spec {
         }
       }
       if (budget >= 0) v += ",budget=" + std::to_string(budget);
+      if (look_ahead) v += ",search=best";
       if (dither != 0) v += ",dither=" + std::to_string(dither);
       return v;
     }
@@ -126,6 +130,13 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
       if (s.q < 2 || s.q > 64) fail(errc::invalid_argument, "q must be in 2..64 (or use rate=R for q = 2^R)");
       for (int r = 1; r <= 6; ++r)
         if (s.q == 1 << r) s.rate = r;
+    } else if (s.is_voronoi() && key == "search") {
+      if (val == "first")
+        s.look_ahead = false;
+      else if (val == "best")
+        s.look_ahead = true;
+      else
+        fail(errc::invalid_argument, "search must be first or best, got '" + std::string(val) + "'");
     } else if (s.is_voronoi() && key == "budget") {
       s.budget = detail::parse_spec_int(spec, key, val);
       if (s.budget < 0) fail(errc::invalid_argument, "budget must be >= 0");
