@@ -280,7 +280,7 @@ void check_block(const Q& q, float spread, bool top_used = true) {
     BOOST_REQUIRE_EQUAL(w.position(), q.bits());
     bit_reader rd(code);
     int js[Q::scales];
-    q.unrank(rd.get(q.profile_bits()), js);
+    q.unrank(rd.get128(q.profile_bits()), js);
     int sum = 0;
     for (int j : js) used[j]++, sum += j, ++total;
     BOOST_REQUIRE(sum <= q.budget());
@@ -336,7 +336,7 @@ BOOST_AUTO_TEST_CASE(search_first_takes_the_first_scale_that_fits) {
     q.encode(std::span<const float, 128>(x), w);
     bit_reader r(code);
     int js[16];
-    q.unrank(r.get(q.profile_bits()), js);
+    q.unrank(r.get128(q.profile_bits()), js);
     for (int s = 0; s < 16; ++s) {
       const float* xs = x + 8 * s;
       BOOST_REQUIRE(fits(xs, js[s]) || js[s] == q.beta_count() - 1);
