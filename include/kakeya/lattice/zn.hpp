@@ -143,6 +143,19 @@ KAKEYA_HOST_DEVICE constexpr std::uint32_t divmod(uint128& r, std::uint32_t d) n
   return static_cast<std::uint32_t>(rem);
 }
 
+/// One reciprocal step: n / d from the estimate q = hi(n · m) (the quotient or one less) and
+/// one correction; U is std::uint32_t or std::uint64_t.
+template <class U>
+KAKEYA_HOST_DEVICE constexpr std::uint32_t divmod_estimated(uint128& r, U n, U q, std::uint32_t d) noexcept {
+  U rem = n - q * d;
+  if (rem >= d) {
+    ++q;
+    rem -= d;
+  }
+  r = q;
+  return static_cast<std::uint32_t>(rem);
+}
+
 /// divmod by a divider: the same quotient and remainder (exact integer arithmetic, see
 /// divider), without divisions below 2^64.
 KAKEYA_HOST_DEVICE constexpr std::uint32_t divmod(uint128& r, const divider& dv) noexcept {
@@ -150,25 +163,9 @@ KAKEYA_HOST_DEVICE constexpr std::uint32_t divmod(uint128& r, const divider& dv)
   const auto lo = static_cast<std::uint64_t>(r);
   if (hi == 0 && lo <= 0xffffffffu) {
     const auto l = static_cast<std::uint32_t>(lo);
-    std::uint32_t q = mul_hi32(l, dv.m32);
-    std::uint32_t rem = l - q * dv.d;
-    if (rem >= dv.d) {
-      ++q;
-      rem -= dv.d;
-    }
-    r = q;
-    return rem;
+    return divmod_estimated<std::uint32_t>(r, l, mul_hi32(l, dv.m32), dv.d);
   }
-  if (hi == 0) {
-    std::uint64_t q = mul_hi64(lo, dv.m64);
-    std::uint64_t rem = lo - q * dv.d;
-    if (rem >= dv.d) {
-      ++q;
-      rem -= dv.d;
-    }
-    r = q;
-    return static_cast<std::uint32_t>(rem);
-  }
+  if (hi == 0) return divmod_estimated<std::uint64_t>(r, lo, mul_hi64(lo, dv.m64), dv.d);
   return divmod(r, dv.d);
 }
 
