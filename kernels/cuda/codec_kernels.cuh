@@ -197,6 +197,35 @@ __device__ inline void copy_bytes(std::uint8_t* dst, const std::uint8_t* src, st
   }
 }
 
+// The Voronoi codecs' count table in shared memory, after the codec copy (voronoi_group.cuh).
+template <class C>
+inline constexpr bool has_table = group::is_voronoi<typename C::quantiser_type>::value;
+
+template <class C>
+__host__ __device__ inline std::size_t table_bytes(const C& c) {
+  if constexpr (has_table<C>)
+    return (group::voronoi_table_bytes(c.quantiser()) + 15) / 16 * 16;
+  else
+    return 0;
+}
+
+// The table, built by the whole block (a no-op for other codecs).
+template <class C>
+__device__ inline const uint128* block_table(const C& c, std::uint8_t* smem) {
+  if constexpr (has_table<C>) {
+    auto* t = reinterpret_cast<uint128*>(smem + codec_copy_bytes<C>);
+    group::build_table(c.quantiser(), t);
+    return t;
+  } else {
+    return nullptr;
+  }
+}
+
+// Whether a block prepares shared memory once (a codec copy, a table) and then loops over
+// tiles (for_each_tile, group_grid).
+template <class C>
+inline constexpr bool block_setup = codec_copy_bytes<C> > 0 || has_table<C>;
+
 // Vectors per block-tile of the group kernels.
 template <class C>
 inline constexpr std::size_t group_rows = group_block_threads / group::codec_traits<C>::G;
@@ -212,19 +241,26 @@ template <class C>
 inline constexpr std::size_t tile_floats =
     group::pad32((group_block_threads / group::codec_traits<C>::G) * C::dim);
 
+// Byte offset of the code region in shared memory.
+template <class C>
+__host__ __device__ inline std::size_t code_offset(const C& c) {
+  return codec_copy_bytes<C> + table_bytes(c);
+}
+
 template <class C>
 inline std::size_t group_smem_bytes(const C& c, bool decode) {
-  return codec_copy_bytes<C> + group_code_bytes(c) + (decode ? tile_floats<C> * sizeof(float) : 0);
+  return code_offset(c) + group_code_bytes(c) + (decode ? tile_floats<C> * sizeof(float) : 0);
 }
 
 // Runs f(first row) for this block's tiles of group_rows<C> vectors: one tile per block, or,
-// for codecs copied to shared memory, a grid-stride loop (see group_grid). (The loop, in every
+// for codecs with a block setup (a copy to shared memory, a table), a grid-stride loop (see
+// group_grid). (The loop, in every
 // kernel, raised the lattice decoders from 40-48 to 64-96 registers and slowed them.)
 template <class C, class F>
 __device__ inline void for_each_tile(std::size_t n, F&& f) {
   constexpr std::size_t R = group_rows<C>;
   const std::size_t first = static_cast<std::size_t>(blockIdx.x) * R;
-  if constexpr (codec_copy_bytes<C> == 0) {
+  if constexpr (!block_setup<C>) {
     f(first);
   } else {
     for (std::size_t t = first; t < n; t += static_cast<std::size_t>(gridDim.x) * R) {
@@ -245,9 +281,10 @@ __global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
   extern __shared__ uint4 smem_raw[];
   auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
   const C& c = block_codec(param, smem);
+  const uint128* table = block_table(c, smem);
   const std::size_t bpv = c.bytes_per_vector();
   const std::size_t region = group_code_bytes(c);
-  auto* words = reinterpret_cast<std::uint32_t*>(smem + codec_copy_bytes<C>);
+  auto* words = reinterpret_cast<std::uint32_t*>(smem + code_offset(c));
   const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
   const auto tile = [&](std::size_t first) {
   for (std::size_t i = threadIdx.x; i < region / 4; i += blockDim.x) words[i] = 0;
@@ -279,10 +316,10 @@ __global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
     group::shared_writer w{words, base, active && g == 0};
     w.put(static_cast<std::uint64_t>(F::encode(gain)), F::bits);
   }
-  group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points);
+  group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points, table);
   __syncthreads();
   const std::size_t rows = n - first < R ? n - first : R;
-  copy_bytes(codes + first * bpv, smem + codec_copy_bytes<C>, rows * bpv);
+  copy_bytes(codes + first * bpv, smem + code_offset(c), rows * bpv);
   };
   for_each_tile<C>(n, tile);
 }
@@ -298,8 +335,9 @@ __global__ void __launch_bounds__(group_block_threads)
   extern __shared__ uint4 smem_raw[];
   auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
   const C& c = block_codec(param, smem);
+  const uint128* table = block_table(c, smem);
   const std::size_t bpv = c.bytes_per_vector();
-  std::uint8_t* bytes = smem + codec_copy_bytes<C>;
+  std::uint8_t* bytes = smem + code_offset(c);
   const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
   const auto tile = [&](std::size_t first) {
   const std::size_t rows = n - first < R ? n - first : R;
@@ -315,7 +353,7 @@ __global__ void __launch_bounds__(group_block_threads)
     gain = F::decode(static_cast<typename F::storage>(r.get(F::bits)));
   }
   float v[E];
-  group::read_blocks<C, G>(c, bytes, base, g, v);
+  group::read_blocks<C, G>(c, bytes, base, g, v, table);
   group::inverse<std::tuple_size_v<std::remove_cvref_t<decltype(c.stages())>>, G>(c.stages(), v, g);
   if constexpr (C::has_gain)
 #pragma unroll
@@ -323,7 +361,7 @@ __global__ void __launch_bounds__(group_block_threads)
   // The block's rows are contiguous in x: stage them in shared memory and store them with
   // consecutive threads on consecutive elements (a lane's own E elements would leave each
   // store instruction scattered over 32 partial sectors).
-  float* tile = reinterpret_cast<float*>(smem + codec_copy_bytes<C> + group_code_bytes(c));
+  float* tile = reinterpret_cast<float*>(smem + code_offset(c) + group_code_bytes(c));
 #pragma unroll
   for (std::size_t k = 0; k < E; ++k) tile[group::pad32(slot * C::dim + g * E + k)] = v[k];
   __syncthreads();
@@ -358,16 +396,17 @@ __global__ void __launch_bounds__(group_block_threads)
 
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
-// Blocks of a group kernel for n vectors: one per tile of 128 / G vectors; for codecs that each
-// block copies to shared memory (a Lloyd-Max table), at most as many as the device holds at
-// once, so the copy is paid once per block and the kernels loop over the tiles. (Capping the
+// Blocks of a group kernel for n vectors: one per tile of 128 / G vectors; for codecs with a
+// block setup (a Lloyd-Max codec copied to shared memory, a Voronoi count table), at most as
+// many as the device holds at once, so the setup is paid once per block and the kernels loop
+// over the tiles. (Capping the
 // grid for the other codecs made them 5-17 % slower on an H100; the copy made Lloyd-Max 3.7x
 // slower without it.) Occupancy queries, no sync.
 template <class C, class K>
 inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem) {
   constexpr std::size_t tile_rows = group_rows<C>;
   const std::size_t tiles = (n + tile_rows - 1) / tile_rows;
-  if constexpr (codec_copy_bytes<C> == 0) return static_cast<unsigned>(tiles);
+  if constexpr (!block_setup<C>) return static_cast<unsigned>(tiles);
   int dev = 0, sms = 0, per_sm = 0;
   cuda_check(cudaGetDevice(&dev), "cudaGetDevice");
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
@@ -375,6 +414,26 @@ inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem) {
              "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
   const std::size_t resident = static_cast<std::size_t>(sms) * static_cast<std::size_t>(per_sm > 0 ? per_sm : 1);
   return static_cast<unsigned>(tiles < resident ? tiles : resident);
+}
+
+// Whether a group kernel with `smem` bytes of dynamic shared memory can run on this device.
+// Only codecs with a table vary (a budget of 255 over 64 scale blocks needs 256 KiB: those
+// run the thread-per-vector kernel); beyond the default 48 KiB the kernel is opted in.
+template <class C, class K>
+inline bool group_launchable(K kernel, std::size_t smem) {
+  if constexpr (!has_table<C>) {
+    return true;
+  } else {
+    constexpr std::size_t default_limit = 48 * 1024;
+    if (smem <= default_limit) return true;
+    int dev = 0, optin = 0;
+    cuda_check(cudaGetDevice(&dev), "cudaGetDevice");
+    cuda_check(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev), "cudaDeviceGetAttribute");
+    if (smem > static_cast<std::size_t>(optin)) return false;
+    cuda_check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)),
+               "cudaFuncSetAttribute");
+    return true;
+  }
 }
 
 } // namespace kakeya::detail
@@ -388,13 +447,18 @@ void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_
   if constexpr (detail::group::supported<C>) {
     const std::size_t smem = detail::group_smem_bytes(c, false);
     const auto kernel = detail::encode_group_kernel<C>;
-    kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
-             detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
-  } else {
+    if (detail::group_launchable<C>(kernel, smem)) {
+      kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+               detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
+      detail::cuda_check_launch("encode kernel launch");
+      return;
+    }
+  }
+  if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
     detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
                                detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
+    detail::cuda_check_launch("encode kernel launch");
   }
-  detail::cuda_check_launch("encode kernel launch");
 }
 
 template <Codec C>
@@ -404,13 +468,18 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
   if constexpr (detail::group::supported<C>) {
     const std::size_t smem = detail::group_smem_bytes(c, true);
     const auto kernel = detail::decode_group_kernel<C>;
-    kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
-             detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
-  } else {
+    if (detail::group_launchable<C>(kernel, smem)) {
+      kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+               detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
+      detail::cuda_check_launch("decode kernel launch");
+      return;
+    }
+  }
+  if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
     detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
                                detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);
+    detail::cuda_check_launch("decode kernel launch");
   }
-  detail::cuda_check_launch("decode kernel launch");
 }
 
 template <Codec C>

@@ -36,26 +36,14 @@
 #include "kakeya/scale/gain_format.hpp"
 #include "kakeya/scale/pow2_scale.hpp"
 #include "kakeya/scale/refine_gain.hpp"
+#include "kakeya/scale/rms_scale.hpp"
 #include "kakeya/scale/unit_norm.hpp"
 #include "kakeya/transform/hadamard.hpp"
 #include "kakeya/transform/sign_flip.hpp"
+#include "group_bits.cuh"
+#include "voronoi_group.cuh"
 
 namespace kakeya::detail::group {
-
-inline constexpr unsigned full_mask = 0xffffffffu;
-
-/// The lanes of this thread's group, for the shuffles: groups of one warp may take different
-/// branches (a zero vector leaves the gain refinement early), so no shuffle waits for the
-/// whole warp.
-template <unsigned G>
-__device__ inline unsigned group_mask() {
-  if constexpr (G >= 32) {
-    return full_mask;
-  } else {
-    const unsigned lane = threadIdx.x % 32;
-    return ((1u << G) - 1u) << (lane & ~(G - 1u));
-  }
-}
 
 /// Lanes per vector: 16 elements per lane up to D = 512 (D / 16 lanes), 32 lanes beyond.
 template <std::size_t D>
@@ -70,6 +58,8 @@ template <class B> struct is_fp8_blocks<fp8_blocks<B>> : std::true_type {};
 /// Whether the refinement keeps its closest points for the encoder (refine): worth it where
 /// the search is dear. Measured on an H100, D = 128, 2^20 vectors: e8 encode 2.87 -> 2.51 ms;
 /// z8 (a rounding) 1.31 -> 1.51 ms and d4 1.70 -> 1.77 ms got slower from the extra registers.
+template <class S> struct is_rms : std::false_type {};
+template <class F> struct is_rms<rms_scale<F>> : std::true_type {};
 template <class Q> struct reuses_points : std::false_type {};
 template <class T>
 struct reuses_points<lattice_block<T>> : std::bool_constant<std::is_same_v<typename T::lattice, e8>> {};
@@ -78,7 +68,7 @@ struct reuses_points<lattice_block<T>> : std::bool_constant<std::is_same_v<typen
 template <class S>
 inline constexpr bool stage_ok = is_hadamard<S>::value || is_randomized<S>::value ||
                                  std::is_same_v<S, pow2_scale> || std::is_same_v<S, absmax> ||
-                                 std::is_same_v<S, unit_norm> || GainRefinement<S> ||
+                                 std::is_same_v<S, unit_norm> || is_rms<S>::value || GainRefinement<S> ||
                                  GainFormatMarker<S>;
 
 template <class C> struct codec_traits;
@@ -86,9 +76,12 @@ template <std::size_t D, class Q, class... S>
 struct codec_traits<codec<D, Q, S...>> {
   static constexpr unsigned G = lanes_for<D>;
   static constexpr std::size_t E = D / G;
-  // Blocks inside a lane, or FP8 blocks spanning whole lanes of one group.
-  static constexpr bool blocks_ok =
-      E % Q::block == 0 || (is_fp8_blocks<Q>::value && Q::block % E == 0 && Q::block / E <= G);
+  // Blocks inside a lane, FP8 blocks spanning whole lanes of one group, or Voronoi code
+  // blocks laid out as voronoi_group.cuh needs.
+  static constexpr bool blocks_ok = is_voronoi<Q>::value
+                                        ? voronoi_fits<Q, E, G>()
+                                        : E % Q::block == 0 || (is_fp8_blocks<Q>::value && Q::block % E == 0 &&
+                                                                Q::block / E <= G);
   static constexpr bool ok = (stage_ok<S> && ...) && E % 8 == 0 && E <= 32 && blocks_ok;
 };
 
@@ -209,7 +202,8 @@ __device__ inline void rotate(const S& s, float (&v)[E], unsigned g, bool invers
   }
 }
 
-/// A gain stage's normalise (pow2_scale.hpp, absmax.hpp, unit_norm.hpp): same operations.
+/// A gain stage's normalise (pow2_scale.hpp, absmax.hpp, unit_norm.hpp, rms_scale.hpp): same
+/// operations.
 template <unsigned G, std::size_t E, class S>
 __device__ inline float normalise(const S&, float (&v)[E], unsigned g) {
   const float m = max_abs<G>(v);
@@ -223,6 +217,13 @@ __device__ inline float normalise(const S&, float (&v)[E], unsigned g) {
     divide(v, p);
     if constexpr (std::is_same_v<S, pow2_scale>) {
       return p;
+    } else if constexpr (is_rms<S>::value) {
+      using F = typename S::format;
+      const float sq = tree_sum<G, E>(g, [&](std::size_t k) { return v[k] * v[k]; });
+      const float r = sqrtf(sq / static_cast<float>(E * G));
+      const float gf = F::decode(F::encode(r));
+      divide(v, gf);
+      return gf * p;
     } else {
       static_assert(std::is_same_v<S, unit_norm>);
       const float sq = tree_sum<G, E>(g, [&](std::size_t k) { return v[k] * v[k]; });
@@ -316,103 +317,20 @@ __device__ inline refined_gain refine(const Q& q, int passes, const float (&v)[E
   return out;
 }
 
-// ---- bits in shared memory -------------------------------------------------------------------
-
-/// Writes bit fields into the shared code region (32-bit words, least-significant bit first:
-/// the layout of core/bits.hpp's bit_writer) straight from registers: a put of n <= 64 bits
-/// ORs the at most three words it touches with atomicOr (neighbouring lanes share boundary
-/// words; the region starts zeroed). Groups past the last row advance without writing.
-/// Block quantisers whose encode is a template on the writer (blocks.hpp) use it directly.
-struct shared_writer {
-  std::uint32_t* words;
-  std::size_t pos;
-  bool active;
-
-  __device__ void put(std::uint64_t v, int n) {
-    if (n <= 0) return;
-    if (n < 64) v &= (std::uint64_t{1} << n) - 1;
-    if (active && v != 0) {
-      const unsigned s = static_cast<unsigned>(pos % 32);
-      std::uint32_t* w = words + pos / 32;
-      const auto lo = static_cast<std::uint32_t>(v), hi = static_cast<std::uint32_t>(v >> 32);
-      const std::uint32_t w0 = lo << s, w1 = __funnelshift_l(lo, hi, s), w2 = __funnelshift_l(hi, 0u, s);
-      if (w0 != 0) atomicOr(w, w0);
-      if (w1 != 0) atomicOr(w + 1, w1);
-      if (w2 != 0) atomicOr(w + 2, w2);
-    }
-    pos += static_cast<std::size_t>(n);
-  }
-  __device__ void put(uint128 v, int n) {
-    put(static_cast<std::uint64_t>(v), n < 64 ? n : 64);
-    if (n > 64) put(static_cast<std::uint64_t>(v >> 64), n - 64);
-  }
-};
-
-/// Reads bit fields from the shared code region word-wise (funnel shifts), in bit_reader's
-/// order. Reads up to two words past the field: the region carries 16 bytes of zero padding.
-struct shared_reader {
-  const std::uint32_t* words;
-  std::size_t pos;
-
-  __device__ std::uint64_t get(int n) {
-    if (n <= 0) return 0;
-    const unsigned s = static_cast<unsigned>(pos % 32);
-    const std::uint32_t* w = words + pos / 32;
-    const std::uint32_t b = w[1];
-    std::uint64_t v = __funnelshift_r(w[0], b, s);
-    if (n > 32) v |= static_cast<std::uint64_t>(__funnelshift_r(b, w[2], s)) << 32;
-    if (n < 64) v &= (std::uint64_t{1} << n) - 1;
-    pos += static_cast<std::size_t>(n);
-    return v;
-  }
-  __device__ uint128 get128(int n) {
-    uint128 lo = get(n < 64 ? n : 64);
-    if (n > 64) lo |= static_cast<uint128>(get(n - 64)) << 64;
-    return lo;
-  }
-};
-
-/// Bytes of zero padding after the shared code region (shared_reader reads ahead).
-inline constexpr std::size_t code_padding = 16;
-
-/// Whether Q's encode / decode accept the shared-memory writer / reader (the library's block
-/// quantisers do; a user's may take only bit_writer / bit_reader: then the fallback below).
-template <class Q>
-inline constexpr bool word_io = requires(const Q& q, std::span<const float, Q::block> x,
-                                         std::span<float, Q::block> y, shared_writer& w, shared_reader& r) {
-  q.encode(x, w);
-  q.decode(r, y);
-};
-
-/// ORs `nbits` bits of a little-endian byte buffer (aligned to a 32-bit word of the target,
-/// already shifted) into 32-bit words of shared memory (fallback for user block quantisers).
-__device__ inline void or_words(std::uint32_t* words, const std::uint8_t* buf, std::size_t nbits) {
-  const std::size_t n = (nbits + 31) / 32;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t w = std::uint32_t{buf[4 * i]} | std::uint32_t{buf[4 * i + 1]} << 8 |
-                            std::uint32_t{buf[4 * i + 2]} << 16 | std::uint32_t{buf[4 * i + 3]} << 24;
-    if (w != 0) atomicOr(words + i, w);
-  }
-}
-
-/// A bit_reader positioned at bit `pos` of `bytes` (fallback for user block quantisers).
-__device__ inline bit_reader reader_at(const std::uint8_t* bytes, std::size_t pos) {
-  bit_reader r(bytes + pos / 8);
-  r.get(static_cast<int>(pos % 8));
-  return r;
-}
-
-/// Encodes the group's normalised vector: lane g's blocks (or its part of FP8 blocks) into
-/// the code that starts at bit `base` of the shared region `words`.
-/// Every lane of the warp must call it (FP8 blocks shuffle); only `active` groups write.
+/// Encodes the group's normalised vector: lane g's blocks (or its part of FP8 blocks or
+/// Voronoi code blocks) into the code that starts at bit `base` of the shared region `words`.
+/// Every lane of the group must call it (FP8 and Voronoi blocks shuffle); only `active` groups
+/// write. `table`: the Voronoi count table (voronoi_group.cuh), else unused.
 template <class C, unsigned G, std::size_t E>
 __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g, std::uint32_t* words,
                                     std::size_t base, bool active, const float (&points)[E],
-                                    bool have_points) {
+                                    bool have_points, const uint128* table) {
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
-  if constexpr (E % Q::block == 0) {
+  if constexpr (is_voronoi<Q>::value) {
+    write_voronoi<G>(q, v, g, words, base, start, active, table);
+  } else if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
     const std::size_t bits = q.bits();
     const std::size_t pos = start + g * nb * bits;
@@ -466,12 +384,14 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
 /// inverse rotations and the gain).
 template <class C, unsigned G, std::size_t E>
 __device__ inline void read_blocks(const C& c, const std::uint8_t* bytes, std::size_t base, unsigned g,
-                                   float (&v)[E]) {
+                                   float (&v)[E], const uint128* table) {
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
   const auto* words = reinterpret_cast<const std::uint32_t*>(bytes);
-  if constexpr (E % Q::block == 0) {
+  if constexpr (is_voronoi<Q>::value) {
+    read_voronoi<G>(q, words, base, start, g, v, table);
+  } else if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
     const std::size_t pos = start + g * nb * q.bits();
     if constexpr (word_io<Q>) {

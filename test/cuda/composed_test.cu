@@ -38,11 +38,19 @@ using rotated_d8 = kakeya::codec<128, kakeya::lattice_block<kakeya::truncated<ka
                                  kakeya::gain_as<kakeya::bf16>>;
 using wide_fp8 = kakeya::codec<256, kakeya::fp8_blocks<kakeya::fp8_block<kakeya::fp8_e5m2, 128, kakeya::bf16>>,
                                kakeya::hadamard<256>, kakeya::pow2_scale>;
+// Voronoi blocks smaller than a lane's 16 values (two code blocks per lane, dithered), and
+// code blocks over two lanes with an RMS gain, a budget and the look-ahead.
+using small_voronoi = kakeya::codec<128, kakeya::voronoi_block<kakeya::e8, 1, 1>, kakeya::randomized_hadamard<128>,
+                                    kakeya::absmax>;
+using pair_voronoi = kakeya::codec<256, kakeya::voronoi_block<kakeya::d4, 2, 4>, kakeya::hadamard<256>,
+                                   kakeya::rms_scale<kakeya::ue8m<2>>, kakeya::gain_as<kakeya::ue8m<2>>>;
 using own_stage = kakeya::codec<64, kakeya::scalar_block<kakeya::lloyd_max>, halve, kakeya::hadamard<64>>;
 
 static_assert(kakeya::detail::group::supported<rotated_d8>);
 static_assert(kakeya::detail::group::supported<wide_fp8>);
 static_assert(!kakeya::detail::group::supported<own_stage>);
+static_assert(kakeya::detail::group::supported<small_voronoi>);
+static_assert(kakeya::detail::group::supported<pair_voronoi>);
 
 int failures = 0, checks = 0;
 void expect(bool ok, const std::string& what) {
@@ -105,6 +113,8 @@ void check(const C& c, const char* name, std::size_t n) {
 KAKEYA_CUDA_INSTANTIATE(rotated_d8)
 KAKEYA_CUDA_INSTANTIATE(wide_fp8)
 KAKEYA_CUDA_INSTANTIATE(own_stage)
+KAKEYA_CUDA_INSTANTIATE(small_voronoi)
+KAKEYA_CUDA_INSTANTIATE(pair_voronoi)
 
 int main() {
   std::setvbuf(stdout, nullptr, _IONBF, 0); // progress lines survive a timeout
@@ -120,6 +130,14 @@ int main() {
   own_stage b(kakeya::scalar_block<kakeya::lloyd_max>{kakeya::lloyd_max::gaussian(3, 0.125f)}, halve{},
               kakeya::hadamard<64>{});
   check(b, "own gain stage (one thread per vector), lloyd-max 3 bits, D=64", 333);
+  const float betas[4] = {0.35f, 0.5f, 0.7f, 1.0f};
+  check(small_voronoi(kakeya::voronoi_block<kakeya::e8, 1, 1>(4, betas, 77), kakeya::randomized_hadamard<128>{99},
+                      kakeya::absmax{}),
+        "voronoi e8 blocks of 8 (two per lane), 4 scales, dither, absmax, D=128", 611);
+  const float dbetas[8] = {2.5f, 3.0f, 3.6f, 4.3f, 5.2f, 6.2f, 7.5f, 9.0f};
+  check(pair_voronoi(kakeya::voronoi_block<kakeya::d4, 2, 4>(8, dbetas, 5, 5, true), kakeya::hadamard<256>{},
+                     kakeya::rms_scale<kakeya::ue8m<2>>{}, kakeya::gain_as<kakeya::ue8m<2>>{}),
+        "voronoi d4 pairs, 4 scale blocks over two lanes, budget 5, look-ahead, dither, rms gain, D=256", 555);
   std::printf("%d checks, %d mismatches\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

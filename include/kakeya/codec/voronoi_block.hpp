@@ -203,8 +203,7 @@ public:
     detail::profile_row_first(c, budget_);
     uint128 r = 0;
     for (std::size_t i = Scales; i-- > 0;) { // c = C_{Scales−1−i}
-      const int left = budget_ - prefix[i];
-      for (int v = 0; v < js[i] && left - v >= 0; ++v) r += c[left - v];
+      r += rank_term(c, budget_ - prefix[i], js[i]);
       if (i > 0) detail::profile_row_up(c, budget_, n_);
     }
     return r;
@@ -216,83 +215,164 @@ public:
     for (std::size_t m = 1; m < Scales; ++m) detail::profile_row_up(c, budget_, n_);
     int left = budget_;
     for (std::size_t i = 0; i < Scales; ++i) { // c = C_{Scales−1−i}
-      int j = 0;
-      while (j < n_ - 1 && left - j >= 0 && r >= c[left - j]) r -= c[left - j], ++j;
-      js[i] = j;
-      left -= j;
+      js[i] = unrank_step(c, r, left);
       if (i + 1 < Scales) detail::profile_row_down(c, budget_, n_);
     }
   }
 
+  // ---- pieces of rank/unrank for a precomputed count table (the CUDA lane-group kernels) ----
+  /// Entries of the count table: rows C_0 … C_{Scales−1}, budget() + 1 counts each.
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::size_t table_entries() const noexcept {
+    return Scales * static_cast<std::size_t>(budget_ + 1);
+  }
+  /// Entry b of row m of the table, given row m − 1 (`prev`; m >= 1): Σ_{v<J, v<=b} prev[b − v].
+  [[nodiscard]] KAKEYA_HOST_DEVICE uint128 table_count(const uint128* prev, int b) const noexcept {
+    uint128 s = 0;
+    for (int v = 0; v < n_ && v <= b; ++v) s += prev[b - v];
+    return s;
+  }
+  /// Scale block i's term of the rank: Σ_{v<j, v<=left} row[left − v], row = C_{Scales−1−i},
+  /// left = budget() − (j_0 + … + j_{i−1}). rank() is the sum of the Scales terms.
+  [[nodiscard]] KAKEYA_HOST_DEVICE static uint128 rank_term(const uint128* row, int left, int j) noexcept {
+    uint128 r = 0;
+    for (int v = 0; v < j && left - v >= 0; ++v) r += row[left - v];
+    return r;
+  }
+  /// One step of unrank: the next scale index from the remaining rank r and budget `left`
+  /// (both updated), row = C_{Scales−1−i} for scale block i.
+  KAKEYA_HOST_DEVICE int unrank_step(const uint128* row, uint128& r, int& left) const noexcept {
+    int j = 0;
+    while (j < n_ - 1 && left - j >= 0 && r >= row[left - j]) r -= row[left - j], ++j;
+    left -= j;
+    return j;
+  }
+  /// The dither of the code block at bit `offset`: element i is dither_value(dither_base(offset), i).
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t dither_base(std::size_t offset) const noexcept {
+    return splitmix64(seed_ ^ (static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull));
+  }
+  [[nodiscard]] KAKEYA_HOST_DEVICE static float dither_value(std::uint64_t base, std::size_t i) noexcept {
+    const std::uint64_t h = splitmix64(base + static_cast<std::uint64_t>(i));
+    return static_cast<float>(static_cast<std::uint32_t>(h >> 40)) * 0x1p-24f - 0.5f; // exact
+  }
+  /// β_j / q: a decoded point p (lattice units, dither d) is (p − d) · scale_back_factor(j).
+  [[nodiscard]] KAKEYA_HOST_DEVICE float scale_back_factor(int j) const noexcept { return inv_[j]; }
+
   /// The scale indices and codebook points chosen for x (block floats): see the file comment.
-  /// `p`: block floats (the points, lattice units); `js`: Scales indices.
+  /// `p`: block floats (the points, lattice units); `js`: Scales indices. Built from the
+  /// per-scale-block steps below (which the CUDA lane-group encoder runs on its lanes).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, std::size_t offset, float* p,
                                  int* js) const noexcept {
     float d[block];
     dither(offset, d);
-    float e[Scales], e_fit[Scales];
-    int j_fit[Scales];
+    scale_state st[Scales];
     int total = 0;
     for (std::size_t s = 0; s < Scales; ++s) {
-      const float* xs = x.data() + s * scale_block;
-      const float* ds = d + s * scale_block;
-      float* ps = p + s * scale_block;
-      int j = n_ - 1;
-      bool found = false;
-      for (int k = 0; k < n_ && !found; ++k)
-        if (place(xs, ds, k, ps, 0)) j = k, found = true;
-      if (!found) place(xs, ds, j, ps, 2);
-      float err = error(xs, ds, j, ps);
-      j_fit[s] = found ? j : n_; // the first scale that fits (n_: none)
-      e_fit[s] = err;
-      if (look_ahead_ && found && j + 1 < n_) {
-        float alt[scale_block] = {};
-        if (place(xs, ds, j + 1, alt, 0)) {
-          const float e2 = error(xs, ds, j + 1, alt);
-          if (e2 < err) {
-            for (std::size_t i = 0; i < scale_block; ++i) ps[i] = alt[i];
-            err = e2;
-            j = j + 1;
-          }
-        }
-      }
-      js[s] = j;
-      e[s] = err;
-      total += j;
+      st[s] = first_choice(x.data() + s * scale_block, d + s * scale_block, p + s * scale_block);
+      total += st[s].j;
     }
-    if (total <= budget_) return;
-    float cand[Scales];
+    float cand[Scales], cp[block]; // each scale block's error and points one scale lower
     bool known[Scales];
     for (std::size_t s = 0; s < Scales; ++s) known[s] = false;
     while (total > budget_) {
       std::size_t best = Scales;
       float inc = 0.0f;
       for (std::size_t s = 0; s < Scales; ++s) {
-        if (js[s] == 0) continue;
+        if (st[s].j == 0) continue;
         if (!known[s]) {
-          const int k = js[s] - 1;
-          if (k == j_fit[s]) {
-            cand[s] = e_fit[s]; // the first fit, measured above
-          } else {
-            // k < the first fit: k is known not to fit unshrunk, start the fallback shrunk
-            float tmp[scale_block] = {};
-            const float* xs = x.data() + s * scale_block;
-            const float* ds = d + s * scale_block;
-            place(xs, ds, k, tmp, 2);
-            cand[s] = error(xs, ds, k, tmp);
-          }
+          cand[s] = lowered(x.data() + s * scale_block, d + s * scale_block, st[s], cp + s * scale_block);
           known[s] = true;
         }
-        const float delta = cand[s] - e[s];
+        const float delta = cand[s] - st[s].e;
         if (best == Scales || delta < inc) best = s, inc = delta;
       }
-      const float* xs = x.data() + best * scale_block;
-      js[best] -= 1;
-      place(xs, d + best * scale_block, js[best], p + best * scale_block, js[best] == j_fit[best] ? 0 : 2);
-      e[best] = cand[best];
+      lower(st[best], cand[best], cp + best * scale_block, p + best * scale_block);
       known[best] = false;
       total -= 1;
     }
+    for (std::size_t s = 0; s < Scales; ++s) js[s] = st[s].j;
+  }
+
+  /// One scale block's state in choose(): its scale index j, the first index that fit
+  /// unshrunk (j_fit; J when none did) with its squared error e_fit, and the squared error e
+  /// at j.
+  struct scale_state {
+    int j;
+    int j_fit;
+    float e_fit;
+    float e;
+  };
+  /// choose()'s first step for one scale block (xs, ds, ps: scale_block floats of the input,
+  /// the dither and the points): the first fit, the look-ahead, or the top scale shrunk.
+  KAKEYA_HOST_DEVICE scale_state first_choice(const float* xs, const float* ds, float* ps) const noexcept {
+    int j = n_ - 1;
+    bool found = false;
+    for (int k = 0; k < n_ && !found; ++k)
+      if (place(xs, ds, k, ps, 0)) j = k, found = true;
+    if (!found) place(xs, ds, j, ps, 2);
+    float err = error(xs, ds, j, ps);
+    scale_state st{j, found ? j : n_, err, err};
+    if (look_ahead_ && found && j + 1 < n_) {
+      float alt[scale_block] = {};
+      if (place(xs, ds, j + 1, alt, 0)) {
+        const float e2 = error(xs, ds, j + 1, alt);
+        if (e2 < err) {
+          for (std::size_t i = 0; i < scale_block; ++i) ps[i] = alt[i];
+          st.e = e2;
+          st.j = j + 1;
+        }
+      }
+    }
+    return st;
+  }
+  /// The scale block at st.j − 1 (st.j >= 1): its points into cp (scale_block floats) and
+  /// its squared error — the first fit's, or, below it, the shrinking fallback's.
+  KAKEYA_HOST_DEVICE float lowered(const float* xs, const float* ds, const scale_state& st, float* cp) const noexcept {
+    const int k = st.j - 1;
+    if (k == st.j_fit) { // the first fit (measured in first_choice; the look-ahead moved past it)
+      place(xs, ds, k, cp, 0);
+      return st.e_fit;
+    }
+    // k < the first fit: k is known not to fit unshrunk, start the fallback shrunk
+    place(xs, ds, k, cp, 2);
+    return error(xs, ds, k, cp);
+  }
+  /// Moves the scale block to st.j − 1 with lowered()'s error e and points cp (into ps).
+  KAKEYA_HOST_DEVICE static void lower(scale_state& st, float e, const float* cp, float* ps) noexcept {
+    st.j -= 1;
+    st.e = e;
+    for (std::size_t i = 0; i < scale_block; ++i) ps[i] = cp[i];
+  }
+
+  // ---- single steps of the search (the CUDA lane-group encoder spreads them over lanes) ----
+  /// The last shrink step: m = 0 is the block itself, m = 1 … S (S = 2^(k−1)) scale it by
+  /// 1 − m·2^-k, m = S + 1 … S + 23 by 2^-(m − S + 1); past the last, the point 0.
+  [[nodiscard]] KAKEYA_HOST_DEVICE int last_shrink() const noexcept { return (1 << (shrink_k_ - 1)) + 23; }
+  /// One lattice block x (L::dim floats, dither d) at scale j shrunk by step m: its closest
+  /// point into pt; whether that point is in the codebook.
+  KAKEYA_HOST_DEVICE bool try_point(const float* x, const float* d, int j, int m, float* pt) const noexcept {
+    constexpr std::size_t n = L::dim;
+    const int steps = 1 << (shrink_k_ - 1);
+    const float scale = m <= steps ? 1.0f - static_cast<float>(m) * shrink(shrink_k_) : shrink(m - steps + 1); // exact
+    float z[n];
+    for (std::size_t i = 0; i < n; ++i) z[i] = x[i] * fwd_[j] * scale + d[i];
+    codebook::closest_point(std::span<const float, n>(z), std::span<float, n>(pt, n));
+    return v_.contains(std::span<const float, n>(pt, n));
+  }
+  /// The codebook's point 0 (the fallback's last resort) into pt.
+  KAKEYA_HOST_DEVICE void zero_point(float* pt) const noexcept {
+    constexpr std::size_t n = L::dim;
+    std::int32_t k0[n] = {};
+    v_.point(k0, std::span<float, n>(pt, n));
+  }
+  /// Σ (x − (p − d) · β_j / q)² over a scale block, in index order.
+  KAKEYA_HOST_DEVICE float error(const float* xs, const float* ds, int j, const float* ps) const noexcept {
+    const float s = inv_[j];
+    float e = 0.0f;
+    for (std::size_t i = 0; i < scale_block; ++i) {
+      const float r = xs[i] - (ps[i] - ds[i]) * s;
+      e = e + r * r;
+    }
+    return e;
   }
 
   /// Appends the profile's rank and the indices of the points chosen for x (block floats).
@@ -337,30 +417,24 @@ private:
   // The points of scale block xs (scale_block floats) at scale j into ps; true when every
   // lattice block is in the codebook unshrunk. from = 0: no fallback (returns false at the
   // first lattice block that does not fit). from >= 1: a lattice block that does not fit is
-  // retried at z · s, s = 1 − m·2^-k (m = 1 … 2^(k−1), k = shrink_k_: steps of about 1/(2q)
-  // lattice units of the cell's radius), then s = 2^-m (m = 2 … 24), then set to the
-  // point 0: the first s that fits (a shrunken copy of the block, an encoder choice); from = 2
-  // skips s = 1 (the caller knows it does not fit). Every lattice block of the scale block is
-  // written when from >= 1.
+  // retried at the shrink steps m = 1, 2, … (try_point; steps of about 1/(2q) of the cell's
+  // radius, then halvings), then set to the point 0: the first that fits (a shrunken copy of
+  // the block, an encoder choice); from = 2 skips m = 0 (the caller knows it does not fit).
+  // Every lattice block of the scale block is written when from >= 1.
   KAKEYA_HOST_DEVICE bool place(const float* xs, const float* ds, int j, float* ps, int from) const noexcept {
     constexpr std::size_t n = L::dim;
-    float z[n];
     bool all = true;
     for (std::size_t g = 0; g < Group; ++g) {
       bool fits = false;
       const int first = from == 2 && Group == 1 ? 1 : 0;
-      const int steps = 1 << (shrink_k_ - 1); // s = 1 − m·2^-k reaches ½ at m = steps
-      for (int m = first; m <= (from > 0 ? steps + 23 : 0) && !fits; ++m) {
-        const float scale = m <= steps ? 1.0f - static_cast<float>(m) * shrink(shrink_k_) : shrink(m - steps + 1); // exact
-        for (std::size_t i = 0; i < n; ++i) z[i] = xs[g * n + i] * fwd_[j] * scale + ds[g * n + i];
-        codebook::closest_point(std::span<const float, n>(z), std::span<float, n>(ps + g * n, n));
-        fits = v_.contains(std::span<const float, n>(ps + g * n, n));
+      const int last = from > 0 ? last_shrink() : 0;
+      for (int m = first; m <= last && !fits; ++m) {
+        fits = try_point(xs + g * n, ds + g * n, j, m, ps + g * n);
         if (m == 0) all = all && fits;
       }
       if (!fits) {
         if (from == 0) return false;
-        std::int32_t k0[n] = {};
-        v_.point(k0, std::span<float, n>(ps + g * n, n));
+        zero_point(ps + g * n);
       }
     }
     return all;
@@ -371,24 +445,11 @@ private:
     for (int i = 0; i < e; ++i) s = s * 0.5f;
     return s;
   }
-  // Σ (x − (p − d) · β_j / q)² over a scale block, in index order.
-  KAKEYA_HOST_DEVICE float error(const float* xs, const float* ds, int j, const float* ps) const noexcept {
-    const float s = inv_[j];
-    float e = 0.0f;
-    for (std::size_t i = 0; i < scale_block; ++i) {
-      const float r = xs[i] - (ps[i] - ds[i]) * s;
-      e = e + r * r;
-    }
-    return e;
-  }
   KAKEYA_HOST_DEVICE void dither(std::size_t offset, float* d) const noexcept {
     for (std::size_t i = 0; i < block; ++i) d[i] = 0.0f;
     if (seed_ == 0) return;
-    const std::uint64_t base = splitmix64(seed_ ^ (static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull));
-    for (std::size_t i = 0; i < block; ++i) {
-      const std::uint64_t h = splitmix64(base + static_cast<std::uint64_t>(i));
-      d[i] = static_cast<float>(static_cast<std::uint32_t>(h >> 40)) * 0x1p-24f - 0.5f; // exact
-    }
+    const std::uint64_t base = dither_base(offset);
+    for (std::size_t i = 0; i < block; ++i) d[i] = dither_value(base, i);
   }
   KAKEYA_HOST_DEVICE void scale_back(const int* js, const float* p, const float* d,
                                      std::span<float, block> y) const noexcept {

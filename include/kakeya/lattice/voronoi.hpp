@@ -198,8 +198,8 @@ public:
   /// The codebook point of index i (an index >= count() is read mod count()).
   KAKEYA_HOST_DEVICE void from_index(uint128 i, std::span<float, dim> out) const noexcept {
     std::int32_t k[dim];
-    for (std::size_t j = 0; j < dim; ++j)
-      k[j] = static_cast<std::int32_t>(detail::divmod(i, static_cast<std::uint32_t>(q_)));
+    const detail::divider dq(static_cast<std::uint32_t>(q_));
+    for (std::size_t j = 0; j < dim; ++j) k[j] = static_cast<std::int32_t>(detail::divmod(i, dq));
     point(k, out);
   }
 
