@@ -19,3 +19,11 @@
 #else
 #define KAKEYA_DEVICE_CODE 0
 #endif
+
+#if defined(__CUDA_ARCH__)
+/// Keeps a large routine out of line in device code (one copy instead of one per call site:
+/// GPU instruction caches are small); no effect on the host.
+#define KAKEYA_DEVICE_NOINLINE __noinline__
+#else
+#define KAKEYA_DEVICE_NOINLINE
+#endif

@@ -11,9 +11,12 @@
 //    the lane's chunks, then over the lanes (E is a multiple of 8, so chunks never straddle
 //    lanes; float addition is commutative, so both partners of a shuffle get the same sum).
 //  - maxima: exact in any order.
+//  - gain stages: pow2_scale, absmax, unit_norm, rms_scale (the sums and maxima above).
 //  - block quantisers: blocks of at most E elements stay inside one lane and run the block
 //    quantiser's own encode/decode; FP8 blocks wider than E (fp8_blocks) find their amax by
-//    shuffles and run fp8_block's per-element step.
+//    shuffles and run fp8_block's per-element step; Voronoi code blocks (voronoi_block) run
+//    its per-scale-block steps on each lane and choose the budget's moves over the lanes
+//    (voronoi_group.cuh).
 // Stages of other types (a user's own gain stage, say) have no lane-group form: codecs using
 // them run the thread-per-vector kernel instead (codec_kernels.cuh chooses).
 

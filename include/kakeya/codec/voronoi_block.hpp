@@ -20,8 +20,9 @@
 ///              with look-ahead (`search=best`; off by default): if also j_f + 1
 ///              fits and its squared error Σ (x − (t − d) · β_j / q)² is smaller, j_f + 1
 ///              is taken (an encoder choice; ties keep the smaller);
-///              if no j fits, j = J − 1 and each lattice block that does not fit is retried at
-///              z · 2^-m, m = 1 … 24 (then the point 0): an encoder choice, no bits;
+///              if no j fits, j = J − 1 and each lattice block that does not fit is retried
+///              shrunk, z · s for the graded steps s of try_point (then the point 0): an
+///              encoder choice, no bits;
 ///            while Σ j > budget: the scale block whose move to j − 1 raises the squared error
 ///              least (ties: the first) moves to j − 1 (with the shrinking fallback above where
 ///              the smaller scale does not fit: a block that fits at β_j always fits at β_{j−1}
@@ -52,6 +53,37 @@
 namespace kakeya {
 
 namespace detail {
+/// A lattice block's floats by value, and a candidate point with its codebook test.
+template <std::size_t N> struct floats_n { float v[N]; };
+template <std::size_t N> struct tried_point {
+  floats_n<N> pt;
+  bool fits;
+};
+/// voronoi_block's search step: t = Q_Λ(x · f · s + d) and whether t is in the codebook.
+/// Arguments and result by value and out of line in device code, so that the encoder's many
+/// call sites share one copy of the closest-point code (it has no effect on the host).
+template <class L>
+KAKEYA_DEVICE_NOINLINE KAKEYA_HOST_DEVICE tried_point<L::dim> voronoi_try(voronoi<L> cb, floats_n<L::dim> x,
+                                                                          floats_n<L::dim> d, float f,
+                                                                          float s) noexcept {
+  constexpr std::size_t n = L::dim;
+  float z[n];
+  for (std::size_t i = 0; i < n; ++i) z[i] = x.v[i] * f * s + d.v[i];
+  tried_point<n> r;
+  voronoi<L>::closest_point(std::span<const float, n>(z), std::span<float, n>(r.pt.v, n));
+  r.fits = cb.contains(std::span<const float, n>(r.pt.v, n));
+  return r;
+}
+/// The codebook's point 0 (out of line in device code, as voronoi_try).
+template <class L>
+KAKEYA_DEVICE_NOINLINE KAKEYA_HOST_DEVICE floats_n<L::dim> voronoi_zero(voronoi<L> cb) noexcept {
+  constexpr std::size_t n = L::dim;
+  std::int32_t k0[n] = {};
+  floats_n<n> r;
+  cb.point(k0, std::span<float, n>(r.v, n));
+  return r;
+}
+
 /// Profile counting (voronoi_block, 128-bit counts): c[b] = C_m(b), the number of sequences of length m over
 /// [0, J) with sum <= b, for b = 0..B. C_0(b) = 1; C_m(b) = Σ_{v<J} C_{m−1}(b − v) (row_up);
 /// C_{m−1}(b) = C_m(b) − C_m(b − 1) + C_{m−1}(b − J) (row_down, its exact inverse).
@@ -353,16 +385,16 @@ public:
     constexpr std::size_t n = L::dim;
     const int steps = 1 << (shrink_k_ - 1);
     const float scale = m <= steps ? 1.0f - static_cast<float>(m) * shrink(shrink_k_) : shrink(m - steps + 1); // exact
-    float z[n];
-    for (std::size_t i = 0; i < n; ++i) z[i] = x[i] * fwd_[j] * scale + d[i];
-    codebook::closest_point(std::span<const float, n>(z), std::span<float, n>(pt, n));
-    return v_.contains(std::span<const float, n>(pt, n));
+    detail::floats_n<n> xv, dv;
+    for (std::size_t i = 0; i < n; ++i) xv.v[i] = x[i], dv.v[i] = d[i];
+    const auto r = detail::voronoi_try<L>(v_, xv, dv, fwd_[j], scale);
+    for (std::size_t i = 0; i < n; ++i) pt[i] = r.pt.v[i];
+    return r.fits;
   }
   /// The codebook's point 0 (the fallback's last resort) into pt.
   KAKEYA_HOST_DEVICE void zero_point(float* pt) const noexcept {
-    constexpr std::size_t n = L::dim;
-    std::int32_t k0[n] = {};
-    v_.point(k0, std::span<float, n>(pt, n));
+    const auto r = detail::voronoi_zero<L>(v_);
+    for (std::size_t i = 0; i < L::dim; ++i) pt[i] = r.v[i];
   }
   /// Σ (x − (p − d) · β_j / q)² over a scale block, in index order.
   KAKEYA_HOST_DEVICE float error(const float* xs, const float* ds, int j, const float* ps) const noexcept {
