@@ -192,6 +192,20 @@ __device__ inline void divide(float (&v)[E], float d) {
   for (std::size_t k = 0; k < E; ++k) v[k] = v[k] / d;
 }
 
+/// v / p for p a power of two (pow2_floor's result): the product with 1/p when 1/p is a float
+/// (p >= 2^-126; 1/p is then exact), which rounds the same real value v · 2^-k as the IEEE
+/// division does, so the results are the division's bits; the division itself otherwise.
+template <std::size_t E>
+__device__ inline void divide_pow2(float (&v)[E], float p) {
+  if (p >= 0x1p-126f) {
+    const float r = 1.0f / p; // exact
+#pragma unroll
+    for (std::size_t k = 0; k < E; ++k) v[k] = v[k] * r;
+  } else {
+    divide(v, p);
+  }
+}
+
 /// A rotation's forward or inverse.
 template <unsigned G, std::size_t E, class S>
 __device__ inline void rotate(const S& s, float (&v)[E], unsigned g, bool inverse) {
@@ -217,7 +231,7 @@ __device__ inline float normalise(const S&, float (&v)[E], unsigned g) {
   } else {
     const float p = pow2_floor(m);
     if (p == 0.0f) return 0.0f;
-    divide(v, p);
+    divide_pow2(v, p);
     if constexpr (std::is_same_v<S, pow2_scale>) {
       return p;
     } else if constexpr (is_rms<S>::value) {
@@ -348,8 +362,15 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
           return;
         }
       }
+      if constexpr (Q::max_bits <= 32) { // small fields: collected into 64-bit puts
+        packing_writer pw{w};
 #pragma unroll
-      for (std::size_t b = 0; b < nb; ++b) q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
+        for (std::size_t b = 0; b < nb; ++b) q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), pw);
+        pw.flush();
+      } else {
+#pragma unroll
+        for (std::size_t b = 0; b < nb; ++b) q.encode(std::span<const float, Q::block>(v + b * Q::block, Q::block), w);
+      }
     } else {
       alignas(4) std::uint8_t buf[(31 + nb * Q::max_bits + 31) / 32 * 4] = {};
       bit_writer w(buf);

@@ -62,6 +62,27 @@ struct shared_writer {
   }
 };
 
+/// Collects consecutive fields of at most 32 bits into 64-bit puts of a shared_writer: the same
+/// bits with fewer shared-memory atomics (a Lloyd-Max lane's sixteen 4-bit codes: one put).
+struct packing_writer {
+  shared_writer& w;
+  std::uint64_t acc = 0;
+  int n = 0;
+
+  __device__ void put(std::uint64_t v, int k) {
+    if (k <= 0) return;
+    if (k < 64) v &= (std::uint64_t{1} << k) - 1;
+    if (n + k > 64) flush();
+    acc |= v << n;
+    n += k;
+  }
+  __device__ void flush() {
+    w.put(acc, n);
+    acc = 0;
+    n = 0;
+  }
+};
+
 /// Reads bit fields from the shared code region word-wise (funnel shifts), in bit_reader's
 /// order. Reads up to two words past the field: the region carries 16 bytes of zero padding.
 struct shared_reader {
