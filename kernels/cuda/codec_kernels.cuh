@@ -251,9 +251,23 @@ __host__ __device__ inline std::size_t code_offset(const C& c) {
   return codec_copy_bytes<C> + table_bytes(c);
 }
 
+// A Voronoi decoder unranks the profiles of 128 vectors (one per thread) before decoding them
+// tile by tile: their scale indices, one byte per scale block, after the decode tile.
+template <class C>
+constexpr std::size_t js_count() {
+  if constexpr (has_table<C>)
+    return C::dim / C::quantiser_type::scale_block;
+  else
+    return 0;
+}
+template <class C>
+inline constexpr std::size_t js_per_vector = js_count<C>();
+inline constexpr std::size_t unrank_rows = group_block_threads;
+
 template <class C>
 inline std::size_t group_smem_bytes(const C& c, bool decode) {
-  return code_offset(c) + group_code_bytes(c) + (decode ? tile_floats<C> * sizeof(float) : 0);
+  return code_offset(c) + group_code_bytes(c) +
+         (decode ? tile_floats<C> * sizeof(float) + unrank_rows * js_per_vector<C> : 0);
 }
 
 // Runs f(first row) for this block's tiles of group_rows<C> vectors: one tile per block, or,
@@ -343,6 +357,9 @@ __global__ void __launch_bounds__(group_block_threads)
   const std::size_t bpv = c.bytes_per_vector();
   std::uint8_t* bytes = smem + code_offset(c);
   const unsigned g = threadIdx.x % G, slot = threadIdx.x / G;
+  // Voronoi codecs: the scale indices of rows [unranked, unranked + unrank_rows)
+  std::uint8_t* js = smem + code_offset(c) + group_code_bytes(c) + tile_floats<C> * sizeof(float);
+  std::size_t unranked = 0;
   const auto tile = [&](std::size_t first) {
   const std::size_t rows = n - first < R ? n - first : R;
   copy_bytes(bytes, codes + first * bpv, rows * bpv);
@@ -357,7 +374,7 @@ __global__ void __launch_bounds__(group_block_threads)
     gain = F::decode(static_cast<typename F::storage>(r.get(F::bits)));
   }
   float v[E];
-  group::read_blocks<C, G>(c, bytes, base, g, v, table);
+  group::read_blocks<C, G>(c, bytes, base, g, v, js + (first + slot - unranked) * js_per_vector<C>);
   group::inverse<std::tuple_size_v<std::remove_cvref_t<decltype(c.stages())>>, G>(c.stages(), v, g);
   if constexpr (C::has_gain)
 #pragma unroll
@@ -395,7 +412,27 @@ __global__ void __launch_bounds__(group_block_threads)
     }
   }
   };
-  for_each_tile<C>(n, tile);
+  if constexpr (has_table<C>) {
+    // Super-tiles of unrank_rows vectors: thread t unranks row t's profiles, then the tiles.
+    // (Zeroed first: the slots of a last tile's rows past n read valid indices.)
+    for (std::size_t i = threadIdx.x; i < unrank_rows * js_per_vector<C>; i += blockDim.x) js[i] = 0;
+    __syncthreads();
+    for (unranked = static_cast<std::size_t>(blockIdx.x) * unrank_rows; unranked < n;
+         unranked += static_cast<std::size_t>(gridDim.x) * unrank_rows) {
+      const std::size_t row = unranked + threadIdx.x;
+      if (row < n)
+        group::unrank_vector<C::dim>(c.quantiser(), codes + row * bpv, C::gain_bits, js + threadIdx.x * js_per_vector<C>,
+                                     table);
+      __syncthreads();
+      const std::size_t end = n - unranked < unrank_rows ? n : unranked + unrank_rows;
+      for (std::size_t first = unranked; first < end; first += R) {
+        tile(first);
+        __syncthreads();
+      }
+    }
+  } else {
+    for_each_tile<C>(n, tile);
+  }
 }
 
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
@@ -407,8 +444,7 @@ inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p
 // grid for the other codecs made them 5-17 % slower on an H100; the copy made Lloyd-Max 3.7x
 // slower without it.) Occupancy queries, no sync.
 template <class C, class K>
-inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem) {
-  constexpr std::size_t tile_rows = group_rows<C>;
+inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem, std::size_t tile_rows = group_rows<C>) {
   const std::size_t tiles = (n + tile_rows - 1) / tile_rows;
   if constexpr (!block_setup<C>) return static_cast<unsigned>(tiles);
   int dev = 0, sms = 0, per_sm = 0;
@@ -473,7 +509,8 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
     const std::size_t smem = detail::group_smem_bytes(c, true);
     const auto kernel = detail::decode_group_kernel<C>;
     if (detail::group_launchable<C>(kernel, smem)) {
-      kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+      const std::size_t rows = detail::has_table<C> ? detail::unrank_rows : detail::group_rows<C>;
+      kernel<<<detail::group_grid<C>(kernel, n, smem, rows), detail::group_block_threads, smem,
                detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
       detail::cuda_check_launch("decode kernel launch");
       return;

@@ -405,16 +405,17 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
 }
 
 /// Decodes lane g's part of the code that starts at bit `base` of `bytes` into v (before the
-/// inverse rotations and the gain).
+/// inverse rotations and the gain). `js`: a Voronoi vector's scale indices (unrank_vector),
+/// else unused.
 template <class C, unsigned G, std::size_t E>
 __device__ inline void read_blocks(const C& c, const std::uint8_t* bytes, std::size_t base, unsigned g,
-                                   float (&v)[E], const uint128* table) {
+                                   float (&v)[E], const std::uint8_t* js) {
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
   const auto* words = reinterpret_cast<const std::uint32_t*>(bytes);
   if constexpr (is_voronoi<Q>::value) {
-    read_voronoi<G>(q, words, base, start, g, v, table);
+    read_voronoi<G>(q, words, base, start, g, v, js);
   } else if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
     const std::size_t pos = start + g * nb * q.bits();

@@ -11,8 +11,8 @@
 //    a tie, which is choose()'s left-to-right scan; the owning lane lowers its block;
 //  - the profile's rank: rank_term per scale block (its prefix Σ j from a scan over the
 //    lanes), summed over the lanes (integer sums mod 2^128: exact in any order).
-// Decode: every lane of the code block unranks the profile (the same serial steps: they cost
-// one lane's time) and keeps its own scale indices.
+// Decode: first one thread per vector unranks the profiles (unrank_vector: a warp does 32
+// vectors' serial steps at once) into shared memory; then each lane reads its own indices.
 // The rank and unrank read the profile counts C_m(b) from a table in shared memory that each
 // thread block builds once (build_table; codec_kernels.cuh loops such kernels over tiles).
 // Results: voronoi_block's bits and floats exactly (codec_cuda_test).
@@ -250,26 +250,30 @@ __device__ inline void encode_code_block(const Q& q, const float* x, unsigned la
     w.put(q.codebook_ref().to_index(std::span<const float, n>(p + b * n, n)), ib);
 }
 
-/// Decodes one code block: this lane's NS scale blocks into y (see encode_code_block).
-template <unsigned P, std::size_t NS, class Q>
+/// Unranks the scale profiles of one vector's code (`code`: its bytes in global memory, `gain_bits`
+/// before the first code block) into js (D / scale_block indices, one byte each): run by one
+/// thread per vector, so that a warp unranks 32 vectors at once instead of every lane of a group
+/// repeating one vector's serial steps.
+template <std::size_t D, class Q>
+__device__ inline void unrank_vector(const Q& q, const std::uint8_t* code, std::size_t gain_bits,
+                                     std::uint8_t* js, const uint128* table) {
+  const int b1 = q.budget() + 1;
+  for (std::size_t cb = 0; cb < D / Q::block; ++cb) {
+    bit_reader r = reader_at(code, gain_bits + cb * q.bits());
+    uint128 rank = r.get128(q.profile_bits());
+    int left = q.budget();
+    for (std::size_t i = 0; i < Q::scales; ++i)
+      js[cb * Q::scales + i] = static_cast<std::uint8_t>(q.unrank_step(table + (Q::scales - 1 - i) * b1, rank, left));
+  }
+}
+
+/// Decodes one code block: this lane's NS scale blocks into y (see encode_code_block), with
+/// the code block's scale indices `js` (unrank_vector).
+template <std::size_t NS, class Q>
 __device__ inline void decode_code_block(const Q& q, float* y, unsigned lane, const std::uint32_t* words,
-                                         std::size_t pos, std::size_t offset, const uint128* table) {
+                                         std::size_t pos, std::size_t offset, const std::uint8_t* js) {
   constexpr std::size_t SB = Q::scale_block, N = NS * SB, n = Q::lattice::dim;
   const int pb = q.profile_bits(), ib = q.codebook_ref().index_bits();
-  shared_reader rr{words, pos};
-  uint128 rank = rr.get128(pb);
-  int js[NS];
-  {
-    int left = q.budget();
-    const int b1 = q.budget() + 1;
-    const std::size_t first = lane * NS;
-    for (std::size_t i = 0; i < first + NS; ++i) {
-      const int j = q.unrank_step(table + (Q::scales - 1 - i) * b1, rank, left);
-#pragma unroll
-      for (std::size_t s = 0; s < NS; ++s)
-        if (i == first + s) js[s] = j;
-    }
-  }
   shared_reader r{words, pos + static_cast<std::size_t>(pb) + lane * NS * Q::group * static_cast<std::size_t>(ib)};
   float pt[N];
 #pragma unroll
@@ -278,7 +282,7 @@ __device__ inline void decode_code_block(const Q& q, float* y, unsigned lane, co
   const std::uint64_t base = q.dither_seed() != 0 ? q.dither_base(offset) : 0;
 #pragma unroll
   for (std::size_t s = 0; s < NS; ++s) {
-    const float f = q.scale_back_factor(js[s]);
+    const float f = q.scale_back_factor(js[lane * NS + s]);
 #pragma unroll
     for (std::size_t k = s * SB; k < (s + 1) * SB; ++k) {
       const float dk = q.dither_seed() != 0 ? Q::dither_value(base, lane * N + k) : 0.0f;
@@ -307,21 +311,21 @@ __device__ inline void write_voronoi(const Q& q, const float (&v)[E], unsigned g
   }
 }
 
-/// The code blocks of lane g, decode (see write_voronoi).
+/// The code blocks of lane g, decode (see write_voronoi); js: the vector's scale indices.
 template <unsigned G, std::size_t E, class Q>
 __device__ inline void read_voronoi(const Q& q, const std::uint32_t* words, std::size_t base, std::size_t start,
-                                    unsigned g, float (&v)[E], const uint128* table) {
+                                    unsigned g, float (&v)[E], const std::uint8_t* js) {
   const std::size_t bits = q.bits();
   if constexpr (Q::block >= E) {
     constexpr unsigned P = static_cast<unsigned>(Q::block / E);
     const std::size_t pos = start + (g / P) * bits;
-    decode_code_block<P, E / Q::scale_block>(q, v, g % P, words, pos, pos - base, table);
+    decode_code_block<E / Q::scale_block>(q, v, g % P, words, pos, pos - base, js + (g / P) * Q::scales);
   } else {
     constexpr std::size_t K = E / Q::block;
 #pragma unroll
     for (std::size_t k = 0; k < K; ++k) {
       const std::size_t pos = start + (g * K + k) * bits;
-      decode_code_block<1, Q::scales>(q, v + k * Q::block, 0, words, pos, pos - base, table);
+      decode_code_block<Q::scales>(q, v + k * Q::block, 0, words, pos, pos - base, js + (g * K + k) * Q::scales);
     }
   }
 }
