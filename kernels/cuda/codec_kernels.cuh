@@ -272,8 +272,8 @@ inline std::size_t group_smem_bytes(const C& c, bool decode) {
 
 // Runs f(first row) for this block's tiles of group_rows<C> vectors: one tile per block, or,
 // for codecs with a block setup (a copy to shared memory, a table), a grid-stride loop (see
-// group_grid). (The loop, in every
-// kernel, raised the lattice decoders from 40-48 to 64-96 registers and slowed them.)
+// group_grid). (The loop, in every kernel, raised the lattice decoders from 40-48 to 64-96
+// registers and slowed them.)
 template <class C, class F>
 __device__ inline void for_each_tile(std::size_t n, F&& f) {
   constexpr std::size_t R = group_rows<C>;
