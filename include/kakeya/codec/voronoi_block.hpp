@@ -87,15 +87,21 @@ KAKEYA_DEVICE_NOINLINE KAKEYA_HOST_DEVICE floats_n<L::dim> voronoi_zero(voronoi<
 /// Profile counting (voronoi_block, 128-bit counts): c[b] = C_m(b), the number of sequences of length m over
 /// [0, J) with sum <= b, for b = 0..B. C_0(b) = 1; C_m(b) = Σ_{v<J} C_{m−1}(b − v) (row_up);
 /// C_{m−1}(b) = C_m(b) − C_m(b − 1) + C_{m−1}(b − J) (row_down, its exact inverse).
-KAKEYA_HOST_DEVICE inline void profile_row_first(uint128* c, int B) noexcept {
+/// T: uint128 (the code), or double (the constructor's overflow check).
+template <class T>
+KAKEYA_HOST_DEVICE inline void profile_row_first(T* c, int B) noexcept {
   for (int b = 0; b <= B; ++b) c[b] = 1;
 }
-KAKEYA_HOST_DEVICE inline void profile_row_up(uint128* c, int B, int J) noexcept {
-  for (int b = B; b >= 0; --b) {
-    uint128 s = 0;
-    for (int v = 0; v < J && v <= b; ++v) s += c[b - v];
-    c[b] = s;
-  }
+/// C_m(b) from the row prev = C_{m−1}: Σ_{v<J, v<=b} prev[b − v].
+template <class T>
+KAKEYA_HOST_DEVICE inline T profile_count(const T* prev, int b, int J) noexcept {
+  T s = 0;
+  for (int v = 0; v < J && v <= b; ++v) s += prev[b - v];
+  return s;
+}
+template <class T>
+KAKEYA_HOST_DEVICE inline void profile_row_up(T* c, int B, int J) noexcept {
+  for (int b = B; b >= 0; --b) c[b] = profile_count(c, b, J); // reads entries <= b, not yet overwritten
 }
 KAKEYA_HOST_DEVICE inline void profile_row_down(uint128* c, int B, int J) noexcept {
   uint128 prev = 0; // C_m(b − 1)
@@ -177,13 +183,8 @@ public:
     double nd = 0;
     {
       double c[max_budget + 1];
-      for (int b = 0; b <= budget_; ++b) c[b] = 1;
-      for (std::size_t m = 0; m < Scales; ++m)
-        for (int b = budget_; b >= 0; --b) {
-          double s = 0;
-          for (int v = 0; v < n_ && v <= b; ++v) s += c[b - v];
-          c[b] = s;
-        }
+      detail::profile_row_first(c, budget_);
+      for (std::size_t m = 0; m < Scales; ++m) detail::profile_row_up(c, budget_, n_);
       nd = c[budget_];
     }
     require(nd < 0x1p126, errc::invalid_argument,
@@ -259,9 +260,7 @@ public:
   }
   /// Entry b of row m of the table, given row m − 1 (`prev`; m >= 1): Σ_{v<J, v<=b} prev[b − v].
   [[nodiscard]] KAKEYA_HOST_DEVICE uint128 table_count(const uint128* prev, int b) const noexcept {
-    uint128 s = 0;
-    for (int v = 0; v < n_ && v <= b; ++v) s += prev[b - v];
-    return s;
+    return detail::profile_count(prev, b, n_);
   }
   /// Scale block i's term of the rank: Σ_{v<j, v<=left} row[left − v], row = C_{Scales−1−i},
   /// left = budget() − (j_0 + … + j_{i−1}). rank() is the sum of the Scales terms.
