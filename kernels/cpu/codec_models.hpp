@@ -39,7 +39,9 @@ public:
     case backend::simd: return kakeya::encode(simd, c_, x, codes);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda: return kakeya::encode(cuda_host, c_, x, codes);
+    case backend::cuda:
+      if constexpr (host_only) throw_host_only();
+      else return kakeya::encode(cuda_host, c_, x, codes);
 #endif
     case backend::scalar: return kakeya::encode(cpu, c_, x, codes);
     default: throw_unavailable(b);
@@ -51,7 +53,9 @@ public:
     case backend::simd: return kakeya::decode(simd, c_, codes, x);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda: return kakeya::decode(cuda_host, c_, codes, x);
+    case backend::cuda:
+      if constexpr (host_only) throw_host_only();
+      else return kakeya::decode(cuda_host, c_, codes, x);
 #endif
     case backend::scalar: return kakeya::decode(cpu, c_, codes, x);
     default: throw_unavailable(b);
@@ -63,7 +67,9 @@ public:
     case backend::simd: return kakeya::roundtrip(simd, c_, x, out);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda: return kakeya::roundtrip(cuda_host, c_, x, out);
+    case backend::cuda:
+      if constexpr (host_only) throw_host_only();
+      else return kakeya::roundtrip(cuda_host, c_, x, out);
 #endif
     case backend::scalar: return kakeya::roundtrip(cpu, c_, x, out);
     default: throw_unavailable(b);
@@ -71,6 +77,12 @@ public:
   }
 
 private:
+  // Block quantisers whose tables live on the host (ball codes) have no CUDA kernels.
+  static constexpr bool host_only = requires { C::quantiser_type::host_only; };
+  [[noreturn]] static void throw_host_only() {
+    throw error(errc::backend_unavailable,
+                "this codec runs on the CPU backends only (scalar, simd); use --backend simd");
+  }
   C c_;
 };
 
@@ -111,6 +123,7 @@ std::shared_ptr<const any_codec::model> make_model(const codec_spec& s) {
   if (s.family == "lloyd-max") return wrap(make_lloyd_max<D>(s.bits));
   if (s.family == "e8v") return wrap(make_voronoi_q<D, e8, 1>(s.q, s.betas, s.dither, s.budget, s.look_ahead));
   if (s.family == "d4v") return wrap(make_voronoi_q<D, d4, 2>(s.q, s.betas, s.dither, s.budget, s.look_ahead));
+  if (s.family == "e8b") return wrap(make_ball<D, e8>(s.ball_rate, s.radius));
   if (s.format == "e5m2") return make_fp8<D, fp8_e5m2>(s);
   return make_fp8<D, fp8_e4m3>(s);
 }

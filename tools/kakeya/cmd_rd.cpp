@@ -8,7 +8,7 @@
 //      encode_vectors_per_s; with --svg, the curves (SNR against bits per dimension) and the
 //      Shannon bound D(R) = 2^(-2R) drawn as a plot.
 // A spec that is a bare family name sweeps its rate parameter (docs/components/voronoi.md):
-//   e8v, d4v: rate=1..6; lloyd-max: bits=1..6; e8, d4, z: q in {1,2,3,4,6,8,12,16,24};
+//   e8v, d4v, e8b: rate=1..6; lloyd-max: bits=1..6; e8, d4, z: q in {1,2,3,4,6,8,12,16,24};
 //   fp8: block=64 (one point).
 
 #include <algorithm>
@@ -53,7 +53,7 @@ std::vector<std::string> split_rd_specs(const std::string& s) {
 std::vector<std::string> expand(const std::string& spec) {
   if (spec.find(':') != std::string::npos) return {spec};
   std::vector<std::string> v;
-  if (spec == "e8v" || spec == "d4v")
+  if (spec == "e8v" || spec == "d4v" || spec == "e8b")
     for (int r = 1; r <= 6; ++r) v.push_back(spec + ":rate=" + std::to_string(r));
   else if (spec == "lloyd-max")
     for (int b = 1; b <= 6; ++b) v.push_back(spec + ":bits=" + std::to_string(b));
@@ -66,12 +66,16 @@ std::vector<std::string> expand(const std::string& spec) {
   return v;
 }
 
-// The value of the spec's rate parameter (rate, bits, q or block), for the JSON.
-int rate_parameter(const std::string& spec) {
+// The value of the spec's rate parameter (rate, bits, q or block), for the JSON: an integer,
+// or a real for the ball codes' fractional rates.
+nlohmann::json rate_parameter(const std::string& spec) {
   for (const char* key : {"rate=", "bits=", "q=", "block="}) {
     const std::size_t p = spec.find(key);
-    if (p != std::string::npos && (p == 0 || spec[p - 1] == ':' || spec[p - 1] == ','))
-      return std::atoi(spec.c_str() + p + std::char_traits<char>::length(key));
+    if (p != std::string::npos && (p == 0 || spec[p - 1] == ':' || spec[p - 1] == ',')) {
+      const double v = std::atof(spec.c_str() + p + std::char_traits<char>::length(key));
+      if (v == std::floor(v)) return static_cast<int>(v);
+      return v;
+    }
   }
   return 0;
 }
@@ -169,7 +173,7 @@ void register_rd(CLI::App& app) {
             "dimension (side information included), rel-MSE, SNR and the gap to Shannon's D(R) = "
             "2^(-2R) in dB, as a JSON array; --svg draws the curves");
   cmd->add_option("--codecs", o->codecs,
-                  "codec specs separated by commas; a bare family (e8v, d4v, lloyd-max, e8, d4, z) sweeps its rate")
+                  "codec specs separated by commas; a bare family (e8v, d4v, e8b, lloyd-max, e8, d4, z) sweeps its rate")
       ->required();
   cmd->add_option("--source", o->source, "gaussian, laplace (iid, unit variance) or a .npy file [N, D]")->required();
   cmd->add_option("--dim", o->dim, "dimension of synthetic vectors (default 128)");

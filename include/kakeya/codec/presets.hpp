@@ -13,6 +13,7 @@
 /// | `lloyd-max:bits=B` | lloyd_max_codec<D>             | 32 + D · B                           |
 /// | `e8v:rate=R`    | voronoi_e8<D>                     | 11 + (D/8S) · (P + 8S · R), S = min(64, D/8), P = profile bits (25 at S = 16, 107 at S = 64) |
 /// | `d4v:rate=R`    | voronoi_d4<D>                     | same as e8v                          |
+/// | `e8b:rate=R`    | ball_e8<D>                        | 13 + (D/8K) · round(8K · R), K = min(D, 512)/8 |
 ///
 /// The KakeyaLattice codecs are pow2_scale → Hadamard → absmax → refine_gain → box-truncated
 /// lattice: the study's unit-norm factorisation and per-vector qmax, with the two scalars
@@ -26,6 +27,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kakeya/codec/ball_block.hpp"
 #include "kakeya/codec/blocks.hpp"
 #include "kakeya/codec/codec.hpp"
 #include "kakeya/codec/voronoi_block.hpp"
@@ -167,6 +169,34 @@ voronoi_codec<D, L, Group, Scales> make_voronoi(int rate, std::span<const float>
   require(rate >= 1 && rate <= 8, errc::invalid_argument,
           "Voronoi rate must be in 1..8 bits per dimension, got " + std::to_string(rate));
   return make_voronoi_q<D, L, Group, Scales>(1 << rate, betas, dither_seed, budget, look_ahead);
+}
+
+/// The gain format of the ball presets: fp32's exponent and 5 mantissa bits (13 bits). With the
+/// ball's fixed radius the gain's rounding moves the code block off the ball's surface, so it
+/// needs a finer step than the Voronoi presets' (docs/components/ball.md, "Defaults").
+using ball_gain = ue8m<5>;
+/// Lattice blocks per ball of the ball presets: the whole vector up to D = 512 (K = 64).
+template <std::size_t D, std::size_t BlockDim>
+inline constexpr std::size_t ball_blocks = (D < 512 ? D : 512) / BlockDim;
+/// The lattice ball codec: pow2_scale, Hadamard, rms_scale, then the ball code of K lattice
+/// blocks (docs/components/ball.md).
+template <std::size_t D, BallLattice L, std::size_t K = ball_blocks<D, L::dim>>
+using ball_codec = codec<D, ball_block<L, K>, pow2_scale, hadamard<D>, rms_scale<ball_gain>, gain_as<ball_gain>>;
+/// `e8b:rate=R` — E8 blocks in a ball of up to 512 values.
+template <std::size_t D> using ball_e8 = ball_codec<D, e8>;
+/// The largest rate of the ball presets (bits per dimension of the index).
+inline constexpr double ball_max_rate = 6.0;
+
+/// A ball preset with `rate` bits per dimension for the index (any real in [1, 6]: the ball's
+/// index takes round(rate · values) bits), e.g. make_ball<512, e8>(5.5).
+/// @throws kakeya::error (errc::invalid_argument) for rate outside [1, 6] or radius outside [0.5, 2]
+template <std::size_t D, BallLattice L, std::size_t K = ball_blocks<D, L::dim>>
+ball_codec<D, L, K> make_ball(double rate, double radius = 1.0) {
+  require(rate >= 1.0 && rate <= ball_max_rate, errc::invalid_argument,
+          "ball code rate must be in 1..6 bits per dimension, got " + std::to_string(rate));
+  const auto bits = static_cast<std::size_t>(std::llround(rate * static_cast<double>(K * L::dim)));
+  return ball_codec<D, L, K>(ball_block<L, K>(bits, radius), pow2_scale{}, hadamard<D>{},
+                             rms_scale<ball_gain>{}, gain_as<ball_gain>{});
 }
 
 } // namespace kakeya

@@ -15,11 +15,15 @@
 ///   sum of the scale indices over a code block; default: the preset's budget with the
 ///   default table, none with a user table), `search=first|best` (default first; best also
 ///   tries the next scale after the first that fits: 0.06–0.12 dB better, 1.3–1.5× slower) and
-///   `dither=SEED` (default 0: no dither).
+///   `dither=SEED` (default 0: no dither);
+/// - `e8b:rate=R` — E8 ball codes (docs/components/ball.md), any real 1 <= R <= 6 bits per
+///   dimension for the index; optional `radius=C` (0.5..2, default 1): the ball's radius
+///   factor.
 /// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -44,15 +48,26 @@ struct codec_spec {
   std::uint64_t dither = 0;  ///< Voronoi families: dither seed, 0 for none
   int budget = -1;           ///< Voronoi families: scale-profile budget, -1 for the default
   bool look_ahead = false;   ///< Voronoi families: `search=best` (true) or `search=first` (default)
+  double ball_rate = 0.0;    ///< ball families: bits per dimension of the index (a real)
+  double radius = 1.0;       ///< ball families: radius factor
 
   [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
   [[nodiscard]] bool is_voronoi() const { return family == "e8v" || family == "d4v"; }
+  [[nodiscard]] bool is_ball() const { return family == "e8b"; }
 
   /// The normal form, e.g. "e8:q=38", "fp8:block=64", "fp8:block=64,scale=ue8m0".
   [[nodiscard]] std::string canonical() const {
     if (is_lattice())
       return family + ":q=" + std::to_string(q) + (passes != 2 ? ",passes=" + std::to_string(passes) : "");
     if (family == "lloyd-max") return family + ":bits=" + std::to_string(bits);
+    if (is_ball()) {
+      auto num = [](double x) {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, x); // shortest round-trip form
+        return std::string(buf, r.ptr);
+      };
+      return family + ":rate=" + num(ball_rate) + (radius != 1.0 ? ",radius=" + num(radius) : "");
+    }
     if (is_voronoi()) {
       std::string v = family + (rate > 0 ? ":rate=" + std::to_string(rate) : ":q=" + std::to_string(q));
       if (!betas.empty()) {
@@ -76,6 +91,14 @@ struct codec_spec {
 };
 
 namespace detail {
+inline double parse_spec_real(std::string_view spec, std::string_view key, std::string_view v) {
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(out))
+    throw error(errc::format_error, "codec spec '" + std::string(spec) + "': " + std::string(key) +
+                                        " must be a number, got '" + std::string(v) + "'");
+  return out;
+}
 inline int parse_spec_int(std::string_view spec, std::string_view key, std::string_view v) {
   int out = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -93,11 +116,11 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
     throw error(c, "codec spec '" + std::string(spec) + "': " + why);
   };
   const std::string families = "d4:q=Q, e8:q=Q, z:q=Q, fp8:block=B[,scale=S][,format=F], lloyd-max:bits=B, "
-                               "e8v:rate=R, d4v:rate=R";
+                               "e8v:rate=R, d4v:rate=R, e8b:rate=R";
   codec_spec s;
   std::size_t colon = spec.find(':');
   s.family = std::string(spec.substr(0, colon));
-  if (!(s.is_lattice() || s.is_voronoi() || s.family == "fp8" || s.family == "lloyd-max"))
+  if (!(s.is_lattice() || s.is_voronoi() || s.is_ball() || s.family == "fp8" || s.family == "lloyd-max"))
     fail(errc::format_error, "unknown codec family '" + s.family + "' (known: " + families + ")");
   std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
   std::vector<std::string> seen;
@@ -165,6 +188,12 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
       if (ec != std::errc() || p != val.data() + val.size())
         fail(errc::format_error, "dither must be an unsigned integer seed, got '" + std::string(val) + "'");
       s.dither = d;
+    } else if (s.is_ball() && key == "rate") {
+      s.ball_rate = detail::parse_spec_real(spec, key, val);
+      if (!(s.ball_rate >= 1.0 && s.ball_rate <= 6.0)) fail(errc::invalid_argument, "rate must be in 1..6");
+    } else if (s.is_ball() && key == "radius") {
+      s.radius = detail::parse_spec_real(spec, key, val);
+      if (!(s.radius >= 0.5 && s.radius <= 2.0)) fail(errc::invalid_argument, "radius must be in 0.5..2");
     } else if (s.family == "lloyd-max" && key == "bits") {
       s.bits = detail::parse_spec_int(spec, key, val);
     } else if (s.family == "fp8" && key == "block") {
@@ -186,6 +215,7 @@ inline codec_spec parse_codec_spec(std::string_view spec) {
     fail(errc::format_error, "missing q (e.g. " + s.family + ":q=38)");
   if (s.is_lattice() && s.q < 1) fail(errc::invalid_argument, "q must be >= 1");
   if (s.is_voronoi() && s.q == 0) fail(errc::format_error, "missing rate (e.g. " + s.family + ":rate=4)");
+  if (s.is_ball() && s.ball_rate == 0.0) fail(errc::format_error, "missing rate (e.g. e8b:rate=4)");
   if (s.family == "lloyd-max" && (s.bits < 1 || s.bits > 8))
     fail(errc::invalid_argument, "bits must be in 1..8 (e.g. lloyd-max:bits=4)");
   return s;

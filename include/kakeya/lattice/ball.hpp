@@ -1,0 +1,479 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file ball.hpp
+/// Ball codes of a lattice: the points of Λ^K (K blocks of a lattice Λ ∈ {Zⁿ, Dₙ, E8}) inside
+/// a ball, with an exact bijection to the integers [0, count). docs/components/ball.md has the
+/// mathematics; in short:
+///
+/// - **Shells.** A block point t has the integer norm n(t) = ‖t‖² for Zⁿ and ‖t‖²/2 for Dₙ and
+///   E8. `lattice_shells<L>` counts the points of each shell (the theta series: Zⁿ r_N(n),
+///   Dₙ r_N(2n), E8 r_8(2n) + o_8(8n)/2, with r_k(s) the representations of s as a sum of k
+///   squares and o_k(s) those with odd terms) and ranks a point within its shell
+///   (lexicographic in the coordinates; E8's integer coset first).
+/// - **Bins.** Shells are grouped into bins of `width` consecutive norms, bin(t) = n(t) / width;
+///   a block's bin is at most `cap` − 1.
+/// - **The ball.** The codebook is every K-tuple of block points with Σ bin(t_i) <= `budget`
+///   (with width 1 and no cap hit, the ball ‖t‖² <= 2·budget itself; with wider bins a ball up
+///   to a thin shell). Its size N_K(budget), with N_k(m) = Σ_{v <= m} c(v) N_{k−1}(m − v),
+///   c(v) the points of bin v, N_0 = 1, is at most 2^bits.
+/// - **Rank.** Lexicographic in (bin_1, …), with a block's index within its bin the least
+///   significant digit: rank_i = Σ_{v < b_i} c(v) N_{K−1−i}(M_i − v) + rank_{i+1} · c(b_i) +
+///   idx_i, M_i the budget left before block i. Unranking inverts it; any bits unrank to a
+///   codebook point (a rank past the count gives some point of the ball, never UB).
+///
+/// Parameters (`ball_code<L>::make(K, bits)`): the bin width is the smallest of 1, 2, 3, 4,
+/// 6, 8, 12, 16, … for which the budget is at most 16 bins per block, the cap is 128 bins, and
+/// the budget is the largest with N_K(budget) <= 2^bits. Tables: N_k(m) for k < K, m <= budget
+/// (K · (budget + 1) big integers of ceil((bits + 1) / 64) words), built once per (Λ, K, bits)
+/// and shared (`ball_code<L>::shared`).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "kakeya/core/big_uint.hpp"
+#include "kakeya/core/error.hpp"
+#include "kakeya/lattice/dn.hpp"
+#include "kakeya/lattice/e8.hpp"
+#include "kakeya/lattice/zn.hpp"
+
+namespace kakeya {
+
+namespace detail {
+template <class L> struct ball_lattice_kind : std::false_type {};
+template <std::size_t N> struct ball_lattice_kind<zn<N>> : std::true_type {
+  static constexpr int norm_scale = 1; // n = ‖t‖²
+};
+template <std::size_t N> struct ball_lattice_kind<dn<N>> : std::true_type {
+  static constexpr int norm_scale = 2; // n = ‖t‖² / 2
+};
+template <> struct ball_lattice_kind<e8> : std::true_type {
+  static constexpr int norm_scale = 2;
+};
+
+inline std::int64_t isqrt64(std::int64_t s) noexcept {
+  if (s <= 0) return 0;
+  auto r = static_cast<std::int64_t>(std::sqrt(static_cast<double>(s)));
+  while (r * r > s) --r;
+  while ((r + 1) * (r + 1) <= s) ++r;
+  return r;
+}
+} // namespace detail
+
+/// A lattice with ball codes: zn<N>, dn<N> (4 <= N <= 16) and e8. From 4 dimensions on every
+/// shell n >= 1 has points (Lagrange's four squares), so no bin is empty.
+template <class L>
+concept BallLattice = detail::ball_lattice_kind<L>::value && L::dim >= 4 && L::dim <= 16;
+
+/// The shells of a lattice L up to norm n_max: their sizes θ(n) and the rank of a point within
+/// its shell (see the file comment). Host code; the tables hold (dim + 1) · (scale · n_max + 1)
+/// counts (E8 also its odd-coordinate counts up to 8 · n_max).
+template <BallLattice L>
+class lattice_shells {
+public:
+  static constexpr std::size_t dim = L::dim;
+  static constexpr int norm_scale = detail::ball_lattice_kind<L>::norm_scale;
+  static constexpr bool has_half = std::is_same_v<L, e8>;
+
+  /// @throws kakeya::error (errc::invalid_argument) when a shell's size exceeds 2^62
+  explicit lattice_shells(std::int64_t n_max) : n_max_(n_max) {
+    require(n_max >= 0 && n_max <= (std::int64_t{1} << 24), errc::invalid_argument,
+            "lattice_shells: the largest norm must be in 0..2^24");
+    squares_ = counts(norm_scale * n_max, false);
+    if constexpr (has_half) odd_ = counts(8 * n_max, true);
+    theta_.resize(static_cast<std::size_t>(n_max + 1));
+    for (std::int64_t n = 0; n <= n_max; ++n) {
+      std::uint64_t t = r(dim, norm_scale * n);
+      if constexpr (has_half) t += o(dim, 8 * n) / 2;
+      theta_[static_cast<std::size_t>(n)] = t;
+    }
+  }
+
+  [[nodiscard]] std::int64_t max_norm() const noexcept { return n_max_; }
+  /// θ(n): the number of points of norm n (0 beyond max_norm()).
+  [[nodiscard]] std::uint64_t count(std::int64_t n) const noexcept {
+    return n >= 0 && n <= n_max_ ? theta_[static_cast<std::size_t>(n)] : 0;
+  }
+  /// The integer norm of a lattice point t (dim floats, exact lattice coordinates).
+  [[nodiscard]] static std::int64_t norm(const float* t) noexcept {
+    double s = 0;
+    for (std::size_t i = 0; i < dim; ++i) s += static_cast<double>(t[i]) * t[i];
+    return static_cast<std::int64_t>(std::llround(s)) / norm_scale;
+  }
+  /// The rank of the point t in its shell n = norm(t) (requires n <= max_norm()).
+  [[nodiscard]] std::uint64_t rank(const float* t, std::int64_t n) const noexcept {
+    bool half = false;
+    if constexpr (has_half) half = t[0] != std::nearbyint(t[0]);
+    std::int64_t x[dim];
+    const int mult = half ? 2 : 1;
+    for (std::size_t i = 0; i < dim; ++i) x[i] = std::llround(static_cast<double>(t[i]) * mult);
+    std::int64_t s = half ? 8 * n : norm_scale * n;
+    std::uint64_t idx = half ? r(dim, norm_scale * n) : 0;
+    std::int64_t sum = 0;
+    for (std::size_t j = 0; j < dim; ++j) {
+      const std::size_t left = dim - 1 - j;
+      for (std::int64_t v = first(s, half); v < x[j]; v += mult) idx += completions(left, s - v * v, sum + v, half);
+      s -= x[j] * x[j];
+      sum += x[j];
+    }
+    return idx;
+  }
+  /// The point of rank `idx` in shell n (idx < count(n), n <= max_norm()), written to t.
+  void unrank(std::int64_t n, std::uint64_t idx, float* t) const noexcept {
+    bool half = false;
+    if constexpr (has_half) {
+      const std::uint64_t ints = r(dim, norm_scale * n);
+      if (idx >= ints) {
+        half = true;
+        idx -= ints;
+      }
+    }
+    const int mult = half ? 2 : 1;
+    std::int64_t s = half ? 8 * n : norm_scale * n;
+    std::int64_t sum = 0;
+    for (std::size_t j = 0; j < dim; ++j) {
+      const std::size_t left = dim - 1 - j;
+      std::int64_t v = first(s, half);
+      const std::int64_t top = detail::isqrt64(s);
+      for (; v + mult <= top; v += mult) { // the last candidate is taken without a test
+        const std::uint64_t c = completions(left, s - v * v, sum + v, half);
+        if (idx < c) break;
+        idx -= c;
+      }
+      t[j] = half ? static_cast<float>(v) * 0.5f : static_cast<float>(v);
+      s -= v * v;
+      sum += v;
+    }
+  }
+
+private:
+  // r_k(s) (odd = false) or o_k(s) (odd = true) for k <= dim, s <= s_max.
+  std::vector<std::vector<std::uint64_t>> counts(std::int64_t s_max, bool odd) const {
+    std::vector<std::vector<std::uint64_t>> c(dim + 1, std::vector<std::uint64_t>(static_cast<std::size_t>(s_max + 1), 0));
+    c[0][0] = 1;
+    for (std::size_t k = 1; k <= dim; ++k)
+      for (std::int64_t s = 0; s <= s_max; ++s) {
+        std::uint64_t total = 0;
+        for (std::int64_t v = odd ? 1 : 0; v * v <= s; v += odd ? 2 : 1) {
+          const std::uint64_t ways = c[k - 1][static_cast<std::size_t>(s - v * v)] * (v == 0 ? 1 : 2);
+          require(total + ways >= total && ways < (std::uint64_t{1} << 62), errc::invalid_argument,
+                  "lattice_shells: shell counts exceed 64 bits");
+          total += ways;
+        }
+        require(total < (std::uint64_t{1} << 62), errc::invalid_argument,
+                "lattice_shells: shell counts exceed 2^62 (norm too large)");
+        c[k][static_cast<std::size_t>(s)] = total;
+      }
+    return c;
+  }
+  [[nodiscard]] std::uint64_t r(std::size_t k, std::int64_t s) const noexcept {
+    return s < 0 ? 0 : squares_[k][static_cast<std::size_t>(s)];
+  }
+  [[nodiscard]] std::uint64_t o(std::size_t k, std::int64_t s) const noexcept {
+    return s < 0 ? 0 : odd_[k][static_cast<std::size_t>(s)];
+  }
+  // The smallest candidate coordinate for remaining norm s: -floor(sqrt s), odd for the half coset.
+  static std::int64_t first(std::int64_t s, bool half) noexcept {
+    std::int64_t v = -detail::isqrt64(s);
+    if (half && (v % 2 == 0)) ++v;
+    return v;
+  }
+  // Points completing a prefix (sum so far `sum`) with `left` more coordinates of norm s.
+  [[nodiscard]] std::uint64_t completions(std::size_t left, std::int64_t s, std::int64_t sum, bool half) const noexcept {
+    if (s < 0) return 0;
+    if (!half) return r(left, s);
+    // E8's half coset: u = 2t odd with Σu ≡ 0 (mod 4). With a coordinate left, flipping its
+    // sign moves Σu by 2 (mod 4), so exactly half of the completions have the right sum.
+    if (left == 0) return s == 0 && ((sum % 4) + 4) % 4 == 0 ? 1 : 0;
+    return o(left, s) / 2;
+  }
+
+  std::int64_t n_max_;
+  std::vector<std::vector<std::uint64_t>> squares_;
+  std::vector<std::vector<std::uint64_t>> odd_;
+  std::vector<std::uint64_t> theta_;
+};
+
+/// The ball code of K blocks of lattice L in `bits` bits (see the file comment). Host code,
+/// immutable after construction and safe to share between threads.
+template <BallLattice L>
+class ball_code {
+public:
+  static constexpr std::size_t dim = L::dim;
+  /// Bins per block at most (the cap).
+  static constexpr int cap_bins = 128;
+  /// Target budget per block when choosing the bin width.
+  static constexpr int bins_per_block = 16;
+  static constexpr std::size_t max_blocks = 128;
+  static constexpr std::size_t max_bits = 4096;
+
+  /// The code of K blocks in at most `bits` bits, with the parameters chosen as the file
+  /// comment says. @throws kakeya::error (errc::invalid_argument) for K outside 1..128, bits
+  /// outside 1..4096, or parameters whose counts do not fit the tables' integers
+  ball_code(std::size_t blocks, std::size_t bits) : blocks_(blocks), bits_(bits) {
+    require(blocks >= 1 && blocks <= max_blocks, errc::invalid_argument,
+            "ball code: blocks must be in 1..128, got " + std::to_string(blocks));
+    require(bits >= 1 && bits <= max_bits, errc::invalid_argument,
+            "ball code: bits must be in 1..4096, got " + std::to_string(bits));
+    words_ = (bits + 1 + 63) / 64;
+    choose_parameters();
+    build_table();
+  }
+
+  /// A process-wide shared instance per (L, blocks, bits): the tables are built once.
+  static std::shared_ptr<const ball_code> shared(std::size_t blocks, std::size_t bits) {
+    static std::mutex m;
+    static std::map<std::pair<std::size_t, std::size_t>, std::weak_ptr<const ball_code>> cache;
+    std::lock_guard<std::mutex> lock(m);
+    auto& slot = cache[{blocks, bits}];
+    if (auto p = slot.lock()) return p;
+    auto p = std::make_shared<const ball_code>(blocks, bits);
+    slot = p;
+    return p;
+  }
+
+  [[nodiscard]] std::size_t blocks() const noexcept { return blocks_; }
+  [[nodiscard]] std::size_t bits() const noexcept { return bits_; }
+  [[nodiscard]] std::size_t words() const noexcept { return words_; }
+  [[nodiscard]] int width() const noexcept { return width_; }
+  [[nodiscard]] int budget() const noexcept { return budget_; }
+  [[nodiscard]] const lattice_shells<L>& shells() const noexcept { return *shells_; }
+  /// The number of codebook points, N_K(budget) (words() words).
+  [[nodiscard]] const detail::word* count() const noexcept { return total_.data(); }
+  /// The largest squared norm ‖t‖² a codebook point can have: scale · (width · budget + K · (width − 1)),
+  /// capped per block.
+  [[nodiscard]] double max_squared_norm() const noexcept {
+    const std::int64_t per_block = static_cast<std::int64_t>(cap_bins) * width_ - 1;
+    const std::int64_t total = std::min<std::int64_t>(static_cast<std::int64_t>(width_) * budget_ + static_cast<std::int64_t>(blocks_) * (width_ - 1),
+                                                      per_block * static_cast<std::int64_t>(blocks_));
+    return static_cast<double>(lattice_shells<L>::norm_scale * total);
+  }
+  /// The bin of a block point, or cap_bins when its norm is beyond the cap.
+  [[nodiscard]] int bin(const float* t) const noexcept {
+    const std::int64_t n = lattice_shells<L>::norm(t);
+    const std::int64_t b = n / width_;
+    return b < cap_bins ? static_cast<int>(b) : cap_bins;
+  }
+  /// Whether the K block points t (K · dim floats, lattice points) are in the codebook.
+  [[nodiscard]] bool contains(const float* t) const noexcept {
+    int total = 0;
+    for (std::size_t i = 0; i < blocks_; ++i) {
+      const int b = bin(t + i * dim);
+      if (b >= cap_bins) return false;
+      total += b;
+      if (total > budget_) return false;
+    }
+    return true;
+  }
+  /// The rank of codebook point t (contains(t) must hold) into `out` (words() words).
+  void rank(const float* t, detail::word* out) const noexcept {
+    detail::big_zero(out, words_);
+    int left[max_blocks + 1];
+    int b[max_blocks];
+    std::uint64_t idx[max_blocks];
+    left[0] = budget_;
+    for (std::size_t i = 0; i < blocks_; ++i) {
+      const float* ti = t + i * dim;
+      const std::int64_t n = lattice_shells<L>::norm(ti);
+      b[i] = static_cast<int>(n / width_);
+      std::uint64_t j = shells_->rank(ti, n);
+      for (std::int64_t m = static_cast<std::int64_t>(b[i]) * width_; m < n; ++m) j += shells_->count(m);
+      idx[i] = j;
+      left[i + 1] = left[i] - b[i];
+    }
+    // Last block first: the partial sum is the rank of the suffix, < N_{rem+1}(left), so it
+    // fits the words of N_{rem+1}(budget).
+    for (std::size_t i = blocks_; i-- > 0;) {
+      const std::size_t rem = blocks_ - 1 - i;
+      const std::size_t w = len_[rem + 1];
+      for (int v = 0; v < b[i]; ++v) detail::big_add_mul(out, row(rem, left[i] - v), bin_count_[static_cast<std::size_t>(v)], w);
+      detail::big_add_mul(out, row(rem, left[i] - b[i]), idx[i], w);
+    }
+  }
+  /// The codebook point of rank `in` (words() words; any value) into t (K · dim floats).
+  void unrank(const detail::word* in, float* t) const noexcept {
+    detail::word r[max_bits / 64 + 2];
+    detail::word p[max_bits / 64 + 2];
+    detail::big_copy(r, in, words_);
+    int left = budget_;
+    for (std::size_t i = 0; i < blocks_; ++i) {
+      const std::size_t rem = blocks_ - 1 - i;
+      const std::size_t w = i == 0 ? words_ : len_[rem + 1];
+      const int top = std::min(left, cap_bins - 1);
+      // The bin: the largest v <= top with P(v) = Σ_{u<v} c(u) N_rem(left − u) <= r, found
+      // from the long double estimates and then checked exactly.
+      const long double rl = detail::big_to_ld(r, w);
+      int v = 0;
+      long double acc = 0.0L;
+      while (v < top) {
+        acc += static_cast<long double>(bin_count_[static_cast<std::size_t>(v)]) * row_ld(rem, left - v);
+        if (acc > rl) break;
+        ++v;
+      }
+      detail::big_zero(p, w);
+      for (int u = 0; u < v; ++u) detail::big_add_mul(p, row(rem, left - u), bin_count_[static_cast<std::size_t>(u)], w);
+      while (v > 0 && detail::big_compare(p, r, w) > 0) { // the estimate overshot
+        --v;
+        detail::big_sub_mul(p, row(rem, left - v), bin_count_[static_cast<std::size_t>(v)], w);
+      }
+      detail::big_sub(r, p, w);
+      for (;;) { // the estimate undershot: move on while r >= c(v) N_rem(left − v)
+        if (v >= top) break;
+        detail::big_zero(p, w);
+        detail::big_add_mul(p, row(rem, left - v), bin_count_[static_cast<std::size_t>(v)], w);
+        if (detail::big_compare(r, p, w) < 0) break;
+        detail::big_sub(r, p, w);
+        ++v;
+      }
+      // The index within the bin: q = floor(r / N_rem(left − v)), estimated and corrected;
+      // any q beyond the bin (only from a rank past the count) is reduced mod c(v).
+      const detail::word* nr = row(rem, left - v);
+      std::uint64_t q = quotient(r, nr, w, rem, left - v);
+      std::uint64_t j = q % bin_count_[static_cast<std::size_t>(v)];
+      std::int64_t n = static_cast<std::int64_t>(v) * width_;
+      while (j >= shells_->count(n)) j -= shells_->count(n++);
+      shells_->unrank(n, j, t + i * dim);
+      left -= v;
+    }
+  }
+
+private:
+  // N_rem(m) (words_ words).
+  [[nodiscard]] const detail::word* row(std::size_t rem, int m) const noexcept {
+    return table_.data() + (rem * static_cast<std::size_t>(budget_ + 1) + static_cast<std::size_t>(m)) * words_;
+  }
+  [[nodiscard]] long double row_ld(std::size_t rem, int m) const noexcept {
+    return table_ld_[rem * static_cast<std::size_t>(budget_ + 1) + static_cast<std::size_t>(m)];
+  }
+  // floor(r / d) for d = N_rem(m) >= 1 (w words), leaving r mod d in r. The long double
+  // estimate is within 2 of the quotient for every rank below the count (the quotient is below
+  // 2^63 there); the bounded corrections only stop early on ranks past the count.
+  std::uint64_t quotient(detail::word* r, const detail::word* d, std::size_t w, std::size_t rem, int m) const noexcept {
+    detail::word p[max_bits / 64 + 2];
+    const long double est = std::floor(detail::big_to_ld(r, w) / row_ld(rem, m));
+    std::uint64_t q = est >= 9223372036854775807.0L ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(est);
+    for (int k = 0;; ++k) { // lower q while q · d > r
+      detail::big_zero(p, w);
+      if (detail::big_add_mul(p, d, q, w) == 0 && detail::big_compare(p, r, w) <= 0) break;
+      q = (k < 8 && q > 0) ? q - 1 : 0;
+      if (q == 0) {
+        detail::big_zero(p, w);
+        break;
+      }
+    }
+    detail::big_sub(r, p, w);
+    for (int k = 0; k < 8 && detail::big_compare(r, d, w) >= 0; ++k) { // raise q while r >= d
+      detail::big_sub(r, d, w);
+      ++q;
+    }
+    return q;
+  }
+
+  // Estimates N_K(m) for m <= m_max in long double with bins of `width`; returns the largest
+  // m <= m_max with N_K(m) <= 2^bits, or -1 when even N_K(m_max) fits (width too small).
+  int estimate_budget(int width, int m_max, const lattice_shells<L>& s) const {
+    std::vector<long double> c(cap_bins, 0.0L);
+    for (int v = 0; v < cap_bins; ++v)
+      for (int n = v * width; n < (v + 1) * width; ++n) c[static_cast<std::size_t>(v)] += static_cast<long double>(s.count(n));
+    std::vector<long double> a(static_cast<std::size_t>(m_max + 1), 0.0L), next;
+    a[0] = 1.0L; // exact-sum counts
+    for (std::size_t k = 0; k < blocks_; ++k) {
+      next.assign(a.size(), 0.0L);
+      for (int m = 0; m <= m_max; ++m)
+        if (a[static_cast<std::size_t>(m)] != 0.0L)
+          for (int v = 0; v < cap_bins && m + v <= m_max; ++v)
+            next[static_cast<std::size_t>(m + v)] += a[static_cast<std::size_t>(m)] * c[static_cast<std::size_t>(v)];
+      a.swap(next);
+    }
+    const long double limit = std::ldexp(1.0L, static_cast<int>(bits_));
+    long double total = 0.0L;
+    int best = -1;
+    for (int m = 0; m <= m_max; ++m) {
+      total += a[static_cast<std::size_t>(m)];
+      if (total <= limit) best = m;
+    }
+    return best == m_max ? -1 : best;
+  }
+
+  void choose_parameters() {
+    const int m_max = bins_per_block * static_cast<int>(blocks_);
+    for (int w : {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024}) {
+      // Shell tables up to the cap's norm; reused for the exact table when this width is taken.
+      auto s = std::make_shared<const lattice_shells<L>>(static_cast<std::int64_t>(cap_bins) * w - 1);
+      const int m = estimate_budget(w, m_max, *s);
+      if (m >= 0) {
+        width_ = w;
+        budget_ = m;
+        shells_ = std::move(s);
+        return;
+      }
+    }
+    throw error(errc::invalid_argument, "ball code: no bin width fits " + std::to_string(bits_) + " bits");
+  }
+
+  void build_table() {
+    bin_count_.assign(cap_bins, 0);
+    for (int v = 0; v < cap_bins; ++v)
+      for (int n = v * width_; n < (v + 1) * width_; ++n) {
+        const std::uint64_t c = shells_->count(n);
+        require(bin_count_[static_cast<std::size_t>(v)] + c >= c && bin_count_[static_cast<std::size_t>(v)] + c < (std::uint64_t{1} << 63),
+                errc::invalid_argument, "ball code: a bin's point count exceeds 2^63");
+        bin_count_[static_cast<std::size_t>(v)] += c;
+      }
+    // Rows N_k(m), k = 0 .. K (row K is the total), m = 0 .. budget; the budget is lowered while
+    // the exact total exceeds 2^bits (the long double estimate may be off at the boundary).
+    for (;;) {
+      const std::size_t cols = static_cast<std::size_t>(budget_ + 1);
+      table_.assign((blocks_ + 1) * cols * words_, 0);
+      auto at = [&](std::size_t k, int m) { return table_.data() + (k * cols + static_cast<std::size_t>(m)) * words_; };
+      for (int m = 0; m <= budget_; ++m) at(0, m)[0] = 1;
+      bool overflow = false;
+      for (std::size_t k = 1; k <= blocks_ && !overflow; ++k)
+        for (int m = 0; m <= budget_ && !overflow; ++m)
+          for (int v = 0; v <= m && v < cap_bins; ++v)
+            if (detail::big_add_mul(at(k, m), at(k - 1, m - v), bin_count_[static_cast<std::size_t>(v)], words_) != 0) {
+              overflow = true;
+              break;
+            }
+      if (!overflow && detail::big_below_pow2(at(blocks_, budget_), words_, bits_)) {
+        total_.assign(at(blocks_, budget_), at(blocks_, budget_) + words_);
+        len_.assign(blocks_ + 1, 1);
+        for (std::size_t k = 0; k <= blocks_; ++k) {
+          const detail::word* top = at(k, budget_);
+          std::size_t n = words_;
+          while (n > 1 && top[n - 1] == 0) --n;
+          len_[k] = n;
+        }
+        table_.resize(blocks_ * cols * words_);
+        table_ld_.resize(blocks_ * cols);
+        for (std::size_t i = 0; i < table_ld_.size(); ++i) table_ld_[i] = detail::big_to_ld(table_.data() + i * words_, words_);
+        return;
+      }
+      require(budget_ > 0, errc::invalid_argument, "ball code: " + std::to_string(bits_) + " bits are too few");
+      --budget_;
+    }
+  }
+
+  std::size_t blocks_;
+  std::size_t bits_;
+  std::size_t words_ = 1;
+  int width_ = 1;
+  int budget_ = 0;
+  std::shared_ptr<const lattice_shells<L>> shells_;
+  std::vector<std::uint64_t> bin_count_;
+  std::vector<detail::word> table_;      // N_k(m), k < K, m <= budget
+  std::vector<long double> table_ld_;    // the same, rounded
+  std::vector<std::size_t> len_;         // words of N_k(budget), k <= K
+  std::vector<detail::word> total_;
+};
+
+} // namespace kakeya

@@ -1,0 +1,371 @@
+// SPDX-FileCopyrightText: 2026 kakeyalattice contributors
+// SPDX-License-Identifier: Apache-2.0
+// Ball codes (core/big_uint.hpp, lattice/ball.hpp, codec/ball_block.hpp, the e8b preset),
+// checked against mathematics: shell sizes against brute-force enumeration and the theta
+// series of E8 (240 σ3(n)); shell ranks and ball ranks are bijections (exhaustive for small
+// codes, random ranks for the preset sizes); the codebook size against an independent
+// convolution; the granular error at high rate against E8's normalised second moment.
+#define BOOST_TEST_MODULE ball
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "kakeya/codec/presets.hpp"
+#include "kakeya/codec/spec.hpp"
+#include "kakeya/core/big_uint.hpp"
+#include "kakeya/core/random.hpp"
+#include "kakeya/lattice/ball.hpp"
+
+namespace {
+
+using namespace kakeya;
+
+template <class L>
+using pt = std::array<float, L::dim>;
+
+// Every point of L with integer norm <= n_max, by brute force over a box (E8: both cosets).
+template <class L>
+std::map<std::int64_t, std::set<pt<L>>> enumerate_points(std::int64_t n_max) {
+  std::map<std::int64_t, std::set<pt<L>>> out;
+  const int scale = lattice_shells<L>::norm_scale;
+  const int r = static_cast<int>(std::sqrt(static_cast<double>(scale * n_max))) + 1;
+  const int halves = std::is_same_v<L, e8> ? 2 : 1;
+  for (int h = 0; h < halves; ++h) {
+    const int span = 2 * r + 1;
+    std::int64_t total = 1;
+    for (std::size_t i = 0; i < L::dim; ++i) total *= span;
+    for (std::int64_t c = 0; c < total; ++c) {
+      pt<L> p{};
+      std::int64_t x = c, sum2 = 0, sum = 0;
+      for (std::size_t i = 0; i < L::dim; ++i) {
+        const int v = static_cast<int>(x % span) - r;
+        x /= span;
+        // h = 1: E8's half coset, u = 2t odd in [-2r-1, 2r+1]
+        const int u = h ? 2 * v + 1 : v;
+        p[i] = h ? static_cast<float>(u) * 0.5f : static_cast<float>(u);
+        sum2 += static_cast<std::int64_t>(u) * u;
+        sum += u;
+      }
+      bool member = true;
+      std::int64_t norm2 = sum2; // ‖t‖² (integer coset) or 4‖t‖² (half coset)
+      if constexpr (std::is_same_v<L, e8>) {
+        if (h) {
+          member = ((sum % 4) + 4) % 4 == 0;
+          norm2 = sum2 / 4;
+        } else {
+          member = sum % 2 == 0;
+        }
+      } else if constexpr (lattice_shells<L>::norm_scale == 2) {
+        member = sum % 2 == 0; // D_n
+      }
+      if (!member || norm2 % scale != 0 || norm2 / scale > n_max) continue;
+      out[norm2 / scale].insert(p);
+    }
+  }
+  return out;
+}
+
+template <class L>
+void check_shells(std::int64_t n_max) {
+  const lattice_shells<L> s(n_max);
+  const auto pts = enumerate_points<L>(n_max);
+  for (std::int64_t n = 0; n <= n_max; ++n) {
+    const auto it = pts.find(n);
+    const std::size_t expect = it == pts.end() ? 0 : it->second.size();
+    BOOST_TEST_REQUIRE(s.count(n) == expect, L::name << " shell " << n);
+    std::uint64_t previous = 0;
+    bool first = true;
+    if (it == pts.end()) continue;
+    std::set<std::uint64_t> ranks;
+    for (const auto& p : it->second) {
+      BOOST_TEST_REQUIRE(lattice_shells<L>::norm(p.data()) == n);
+      const std::uint64_t r = s.rank(p.data(), n);
+      BOOST_TEST_REQUIRE(r < expect);
+      ranks.insert(r);
+      pt<L> back{};
+      s.unrank(n, r, back.data());
+      BOOST_TEST_REQUIRE((back == p), L::name << " shell " << n << " rank " << r);
+      // Within a coset the set iterates in lexicographic order, which is the rank order.
+      const bool half = p[0] != std::nearbyint(p[0]);
+      if (!half) {
+        if (!first) BOOST_TEST_REQUIRE(r == previous + 1);
+        previous = r;
+        first = false;
+      }
+    }
+    BOOST_TEST_REQUIRE(ranks.size() == expect);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(shell_sizes_and_ranks_match_brute_force) {
+  check_shells<zn<4>>(30);
+  check_shells<dn<4>>(20);
+  check_shells<zn<5>>(12);
+  check_shells<e8>(4);
+}
+
+BOOST_AUTO_TEST_CASE(e8_shells_are_240_sigma3) {
+  const lattice_shells<e8> s(3000);
+  BOOST_TEST(s.count(0) == 1u);
+  for (std::int64_t n = 1; n <= 3000; ++n) {
+    std::uint64_t sigma3 = 0;
+    for (std::int64_t d = 1; d <= n; ++d)
+      if (n % d == 0) sigma3 += static_cast<std::uint64_t>(d * d * d);
+    BOOST_TEST_REQUIRE(s.count(n) == 240 * sigma3, "n = " << n);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(e8_shell_ranks_round_trip_on_large_shells) {
+  const lattice_shells<e8> s(2000);
+  random_stream rng(7);
+  for (std::int64_t n : {17, 250, 1999}) {
+    for (int i = 0; i < 2000; ++i) {
+      const std::uint64_t r = rng.next() % s.count(n);
+      pt<e8> p{};
+      s.unrank(n, r, p.data());
+      BOOST_TEST_REQUIRE(lattice_shells<e8>::norm(p.data()) == n);
+      float q[8];
+      e8::closest_point(std::span<const float, 8>(p), std::span<float, 8>(q));
+      for (int k = 0; k < 8; ++k) BOOST_TEST_REQUIRE(q[k] == p[k]); // a lattice point
+      BOOST_TEST_REQUIRE(s.rank(p.data(), n) == r);
+    }
+  }
+}
+
+// The codebook size by an independent convolution of the bins' sizes (long double).
+template <class L>
+long double count_by_convolution(const ball_code<L>& c) {
+  const int cap = ball_code<L>::cap_bins;
+  std::vector<long double> bins(static_cast<std::size_t>(cap), 0.0L);
+  for (int v = 0; v < cap; ++v)
+    for (int n = v * c.width(); n < (v + 1) * c.width(); ++n)
+      bins[static_cast<std::size_t>(v)] += static_cast<long double>(c.shells().count(n));
+  std::vector<long double> a(static_cast<std::size_t>(c.budget() + 1), 0.0L);
+  a[0] = 1;
+  for (std::size_t k = 0; k < c.blocks(); ++k) {
+    std::vector<long double> b(a.size(), 0.0L);
+    for (std::size_t m = 0; m < a.size(); ++m)
+      for (std::size_t v = 0; v < bins.size() && m + v < a.size(); ++v) b[m + v] += a[m] * bins[v];
+    a = b;
+  }
+  long double total = 0;
+  for (auto v : a) total += v;
+  return total;
+}
+
+// Every rank below the count unranks to a codebook point that ranks back; all distinct.
+template <class L>
+void check_ball_exhaustive(std::size_t blocks, std::size_t bits) {
+  const ball_code<L> c(blocks, bits);
+  BOOST_TEST_REQUIRE(c.words() <= 2u);
+  const auto count = static_cast<std::uint64_t>(detail::big_to_ld(c.count(), c.words()));
+  BOOST_TEST_REQUIRE(count <= (std::uint64_t{1} << bits));
+  BOOST_TEST(static_cast<long double>(count) == count_by_convolution(c));
+  std::vector<float> t(blocks * L::dim);
+  std::set<std::vector<float>> seen;
+  for (std::uint64_t r = 0; r < count; ++r) {
+    const detail::word in[2] = {r, 0};
+    c.unrank(in, t.data());
+    BOOST_TEST_REQUIRE(c.contains(t.data()));
+    detail::word out[2] = {9, 9};
+    c.rank(t.data(), out);
+    BOOST_TEST_REQUIRE(out[0] == r, L::name << " rank " << r);
+    if (c.words() == 2) BOOST_TEST_REQUIRE(out[1] == 0u);
+    seen.insert(t);
+  }
+  BOOST_TEST(seen.size() == count);
+  // The next width's code is larger than 2^bits: the budget is the largest that fits.
+  BOOST_TEST(c.budget() >= 0);
+}
+
+BOOST_AUTO_TEST_CASE(small_ball_codes_are_bijections) {
+  check_ball_exhaustive<dn<4>>(2, 12);
+  check_ball_exhaustive<zn<4>>(3, 14);
+  check_ball_exhaustive<e8>(2, 16);
+  check_ball_exhaustive<e8>(1, 12);
+}
+
+// Random ranks below the count round-trip; ranks past the count decode to codebook points.
+template <class L>
+void check_ball_random(std::size_t blocks, std::size_t bits, int trials) {
+  const ball_code<L> c(blocks, bits);
+  const std::size_t w = c.words();
+  BOOST_TEST_REQUIRE(detail::big_below_pow2(c.count(), w, bits));
+  random_stream rng(blocks * 131 + bits);
+  std::vector<detail::word> r(w), back(w);
+  std::vector<float> t(blocks * L::dim);
+  for (int i = 0; i < trials; ++i) {
+    // A uniform value below 2^bits, kept if below the count.
+    for (std::size_t k = 0; k < w; ++k) r[k] = rng.next();
+    for (std::size_t k = 0; k < w; ++k) {
+      const std::size_t lo = 64 * k;
+      if (lo >= bits) r[k] = 0;
+      else if (bits - lo < 64) r[k] &= (detail::word{1} << (bits - lo)) - 1;
+    }
+    c.unrank(r.data(), t.data());
+    BOOST_TEST_REQUIRE(c.contains(t.data()));
+    if (detail::big_compare(r.data(), c.count(), w) >= 0) continue;
+    c.rank(t.data(), back.data());
+    BOOST_TEST_REQUIRE(detail::big_compare(r.data(), back.data(), w) == 0, L::name << " trial " << i);
+  }
+  // The largest rank and an all-ones word array.
+  std::vector<detail::word> top(c.count(), c.count() + w);
+  for (std::size_t k = 0; k < w; ++k) {
+    if (top[k] != 0) { --top[k]; break; }
+    top[k] = ~detail::word{0};
+  }
+  c.unrank(top.data(), t.data());
+  BOOST_TEST_REQUIRE(c.contains(t.data()));
+  c.rank(t.data(), back.data());
+  BOOST_TEST(detail::big_compare(top.data(), back.data(), w) == 0);
+  std::vector<detail::word> ones(w, ~detail::word{0});
+  c.unrank(ones.data(), t.data());
+  BOOST_TEST(c.contains(t.data()));
+}
+
+BOOST_AUTO_TEST_CASE(preset_sized_ball_codes_round_trip) {
+  check_ball_random<e8>(16, 64, 3000);   // e8b:rate=0.5-sized, 2 words
+  check_ball_random<e8>(16, 512, 2000);  // e8b:rate=4, D = 128
+  check_ball_random<e8>(16, 768, 1000);  // rate 6, D = 128
+  check_ball_random<e8>(64, 1536, 300);  // rate 3, D = 512
+  check_ball_random<e8>(64, 2867, 100);  // rate 5.6, D = 512
+  check_ball_random<dn<4>>(32, 512, 500);
+}
+
+BOOST_AUTO_TEST_CASE(big_uint_operations) {
+  // (2^128 − 1) · 3 + 5 over 3 words, then divided back.
+  detail::word a[3] = {~0ull, ~0ull, 0};
+  BOOST_TEST(detail::big_mul_add(a, 3, 5, 3) == 0u);
+  BOOST_TEST(a[0] == 2u); // (2^128 − 1) · 3 + 5 = 3 · 2^128 + 2
+  BOOST_TEST(a[1] == 0u);
+  BOOST_TEST(a[2] == 3u);
+  BOOST_TEST(detail::big_divmod(a, 3, 3) == 2u);
+  BOOST_TEST(a[0] == 0u);
+  BOOST_TEST(a[1] == 0u);
+  BOOST_TEST(a[2] == 1u);
+  detail::word b[3] = {1, 0, 0};
+  detail::big_sub(a, b, 3); // 2^128 − 1
+  BOOST_TEST((a[0] == ~0ull && a[1] == ~0ull && a[2] == 0));
+  detail::word c[3] = {0, 0, 0};
+  detail::big_add_mul(c, a, 7, 3);
+  detail::big_sub_mul(c, a, 6, 3);
+  BOOST_TEST(detail::big_compare(c, a, 3) == 0);
+  BOOST_TEST(detail::big_below_pow2(a, 3, 128));
+  BOOST_TEST(!detail::big_below_pow2(a, 3, 127));
+  BOOST_TEST(static_cast<double>(detail::big_to_ld(a, 3)) == std::ldexp(1.0, 128));
+}
+
+BOOST_AUTO_TEST_CASE(e8b_preset_bits_spec_and_garbage) {
+  const auto c = make_ball<128, e8>(4.0);
+  BOOST_TEST(c.bits_per_vector() == 13u + 512u);
+  const auto c5 = make_ball<512, e8>(5.5);
+  BOOST_TEST(c5.bits_per_vector() == 13u + 2816u);
+  const auto c1k = make_ball<1024, e8>(3.0);
+  BOOST_TEST(c1k.bits_per_vector() == 13u + 2u * 1536u);
+  BOOST_CHECK_THROW((make_ball<128, e8>(0.5)), kakeya::error);
+  BOOST_CHECK_THROW((make_ball<128, e8>(6.5)), kakeya::error);
+  BOOST_CHECK_THROW((make_ball<128, e8>(4.0, 3.0)), kakeya::error);
+
+  const codec_spec s = parse_codec_spec("e8b:rate=4.5,radius=0.98");
+  BOOST_TEST(s.ball_rate == 4.5);
+  BOOST_TEST(s.radius == 0.98);
+  BOOST_TEST(s.canonical() == "e8b:rate=4.5,radius=0.98");
+  BOOST_TEST(parse_codec_spec("e8b:rate=4").canonical() == "e8b:rate=4");
+  BOOST_CHECK_THROW(parse_codec_spec("e8b"), kakeya::error);
+  BOOST_CHECK_THROW(parse_codec_spec("e8b:rate=7"), kakeya::error);
+  BOOST_CHECK_THROW(parse_codec_spec("e8b:rate=x"), kakeya::error);
+  BOOST_CHECK_THROW(parse_codec_spec("e8b:rate=4,radius=0.1"), kakeya::error);
+  BOOST_CHECK_THROW(parse_codec_spec("e8b:rate=4,q=3"), kakeya::error);
+
+  // Random bytes: the block reads exactly its bits and decodes to a point of the ball (finite,
+  // |y| <= step · radius); decode(encode(x)) is roundtrip(x).
+  random_stream rng(3);
+  std::vector<std::uint8_t> code(c.bytes_per_vector());
+  std::array<float, 128> y{}, x{}, z{};
+  const auto& q = c.quantiser();
+  const double bound = q.step() * std::sqrt(q.code()->max_squared_norm()) * 1.0001;
+  for (int i = 0; i < 200; ++i) {
+    for (auto& b : code) b = static_cast<std::uint8_t>(rng.next());
+    if (i == 0) std::fill(code.begin(), code.end(), std::uint8_t{0xff});
+    bit_reader r(code.data());
+    q.decode(r, std::span<float, 128>(y));
+    BOOST_TEST_REQUIRE(r.position() == q.bits());
+    double n2 = 0;
+    for (float v : y) n2 += static_cast<double>(v) * v;
+    BOOST_TEST_REQUIRE(std::sqrt(n2) <= bound);
+    for (auto& v : x) v = static_cast<float>(rng.gaussian() * (i + 1));
+    c.encode(std::span<const float, 128>(x), code.data());
+    c.decode(code.data(), std::span<float, 128>(y));
+    c.roundtrip(std::span<const float, 128>(x), std::span<float, 128>(z));
+    BOOST_TEST_REQUIRE((y == z));
+  }
+  // Zero and a one-hot vector.
+  x.fill(0.0f);
+  c.roundtrip(std::span<const float, 128>(x), std::span<float, 128>(z));
+  for (float v : z) BOOST_TEST(v == 0.0f);
+  x[5] = 1.0e30f;
+  c.roundtrip(std::span<const float, 128>(x), std::span<float, 128>(z));
+  BOOST_TEST(std::fabs(z[5] - 1.0e30f) < 0.2e30f);
+}
+
+// At high rate, blocks that need no shrinking carry E8's granular error: G(E8) = 0.0717 per
+// dimension in units of the step² (covolume 1).
+BOOST_AUTO_TEST_CASE(granular_error_is_e8_second_moment) {
+  const ball_block<e8, 16> b(16 * 8 * 6); // rate 6
+  random_stream rng(11);
+  double err = 0;
+  std::size_t n = 0;
+  std::array<float, 128> x{}, t{}, u{};
+  for (int i = 0; i < 3000; ++i) {
+    double ss = 0;
+    for (auto& v : x) {
+      v = static_cast<float>(rng.gaussian());
+      ss += static_cast<double>(v) * v;
+    }
+    const auto g = static_cast<float>(std::sqrt(ss / 128.0));
+    for (auto& v : x) v /= g;
+    b.choose(std::span<const float, 128>(x), t.data());
+    for (std::size_t k = 0; k < 128; ++k) u[k] = x[k] / b.step();
+    float q[128];
+    for (std::size_t k = 0; k < 16; ++k)
+      e8::closest_point(std::span<const float, 8>(u.data() + 8 * k, 8), std::span<float, 8>(q + 8 * k, 8));
+    if (!std::equal(q, q + 128, t.begin())) continue; // shrunk: not granular
+    for (std::size_t k = 0; k < 128; ++k) err += (u[k] - t[k]) * (u[k] - t[k]);
+    n += 128;
+  }
+  BOOST_TEST_REQUIRE(n > 100000u);
+  const double g = err / static_cast<double>(n);
+  BOOST_TEST(std::fabs(g / 0.0717 - 1.0) < 0.02, "G = " << g);
+}
+
+// The rate–distortion property the presets exist for (docs/components/ball.md): iid Gaussian,
+// D = 128, every side bit counted, within 2 dB of D(R) = 2^(−2R) at rates 2 to 5.
+BOOST_AUTO_TEST_CASE(gaussian_gap_below_two_db) {
+  random_stream rng(5);
+  std::vector<std::array<float, 128>> xs(512);
+  for (auto& x : xs)
+    for (auto& v : x) v = static_cast<float>(rng.gaussian());
+  for (int rate = 2; rate <= 5; ++rate) {
+    const auto c = make_ball<128, e8>(rate);
+    double err = 0, tot = 0;
+    std::array<float, 128> y{};
+    for (const auto& x : xs) {
+      c.roundtrip(std::span<const float, 128>(x), std::span<float, 128>(y));
+      for (std::size_t k = 0; k < 128; ++k) {
+        err += static_cast<double>(x[k] - y[k]) * (x[k] - y[k]);
+        tot += static_cast<double>(x[k]) * x[k];
+      }
+    }
+    const double bpd = static_cast<double>(c.bits_per_vector()) / 128.0;
+    const double gap = 10.0 * std::log10(err / tot / std::pow(2.0, -2.0 * bpd));
+    BOOST_TEST(gap < 2.0, "rate " << rate << ": " << gap << " dB");
+  }
+}
+
+} // namespace
