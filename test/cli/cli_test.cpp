@@ -441,4 +441,30 @@ BOOST_AUTO_TEST_CASE(voronoi_codecs_and_rd) {
   BOOST_TEST(run("rd --codecs e8v --source " + path("missing.npy")).status != 0);
 }
 
+BOOST_AUTO_TEST_CASE(ball_codecs_and_rd) {
+  auto x = random_array(64, 128, 2.0, 13);
+  kakeya::io::write_npy(path("b.npy"), x);
+  for (const std::string spec : {"e8b:rate=4", "e8b:rate=2.5,radius=1"}) {
+    BOOST_TEST_CONTEXT(spec) {
+      BOOST_TEST_REQUIRE(run("encode --codec " + spec + " --backend simd --in " + path("b.npy") + " --out " + path("b.kkc")).status == 0);
+      BOOST_TEST_REQUIRE(run("decode --backend scalar --in " + path("b.kkc") + " --out " + path("by.npy")).status == 0);
+      std::vector<float> want(x.data.size());
+      kakeya::any_codec::make(spec, 128).roundtrip(x.data, want);
+      BOOST_TEST(same_bits(kakeya::io::read_npy(path("by.npy")).data, want));
+    }
+  }
+  run_result r = run("rd --codecs e8b,e8b:rate=3.5 --source gaussian --dim 128 --vectors 300 --backend scalar");
+  BOOST_TEST_REQUIRE(r.status == 0, r.err);
+  auto j = nlohmann::json::parse(r.out);
+  BOOST_TEST_REQUIRE(j.size() == 7u); // e8b sweeps rate 1..6
+  BOOST_TEST(j[3]["codec"].get<std::string>() == "e8b:rate=4");
+  BOOST_TEST(j[3]["rate"].get<int>() == 4);
+  BOOST_TEST(j[6]["rate"].get<double>() == 3.5);
+  BOOST_TEST(j[3]["bits_per_vector"].get<int>() == 13 + 512); // ue8m<5> gain, 4 · 128 index bits
+  BOOST_TEST(j[6]["bits_per_vector"].get<int>() == 13 + 448);
+  for (const auto& row : j) BOOST_TEST(row["gap_db"].get<double>() < 2.5, row["codec"].get<std::string>());
+  BOOST_TEST(run("rd --codecs e8b:rate=9 --source gaussian").status != 0);
+  BOOST_TEST(run("encode --codec e8b:rate=4 --backend cuda --in " + path("b.npy") + " --out " + path("b2.kkc")).status != 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

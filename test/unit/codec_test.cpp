@@ -462,3 +462,40 @@ BOOST_AUTO_TEST_CASE(any_bytes_decode_without_undefined_behaviour) {
     BOOST_TEST(y.size() == 50u * 64u);
   }
 }
+
+// The ball codes (e8b) through any_codec at every compiled D: the SIMD backend (a per-vector
+// fallback) writes the scalar backend's bytes and decodes any bytes to the same floats; the
+// CUDA backend refuses them with a clear error.
+BOOST_AUTO_TEST_CASE(ball_codes_agree_across_cpu_backends) {
+  random_stream rng(41);
+  const bool simd = backend_available(backend::simd);
+  for (std::size_t dim : any_codec::dims()) {
+    for (const char* s : {"e8b:rate=3", "e8b:rate=5.5,radius=1"}) {
+      BOOST_TEST_CONTEXT(s << " D=" << dim) {
+        const any_codec c = any_codec::make(s, dim);
+        const std::size_t rows = 24;
+        std::vector<float> x(rows * dim);
+        for (std::size_t i = 0; i < x.size(); ++i)
+          x[i] = static_cast<float>(rng.laplace() * std::ldexp(1.0, static_cast<int>(i / dim) - 12));
+        std::vector<std::uint8_t> a(rows * c.bytes_per_vector()), b(a.size());
+        c.encode(x, a, backend::scalar);
+        std::vector<float> ya(x.size()), yb(x.size());
+        c.decode(a, ya, backend::scalar);
+        const double e = measure_quality(x, ya, rows, dim).rel_mse;
+        BOOST_TEST(e < 0.05, "rel-MSE " << e);
+        if (simd) {
+          c.encode(x, b, backend::simd);
+          BOOST_TEST((a == b), "scalar and SIMD codes differ");
+          for (auto& v : b) v = static_cast<std::uint8_t>(rng.next());
+          c.decode(b, ya, backend::scalar);
+          c.decode(b, yb, backend::simd);
+          std::size_t differ = 0;
+          for (std::size_t i = 0; i < ya.size(); ++i) differ += !same_or_both_nan(ya[i], yb[i]);
+          BOOST_TEST(differ == 0u, "scalar and SIMD decode differ");
+        }
+        if (backend_available(backend::cuda))
+          BOOST_CHECK_THROW(c.encode(x, b, backend::cuda), kakeya::error);
+      }
+    }
+  }
+}

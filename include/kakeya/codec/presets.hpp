@@ -191,7 +191,7 @@ inline constexpr double ball_max_rate = 6.0;
 /// index takes round(rate · values) bits), e.g. make_ball<512, e8>(5.5).
 /// @throws kakeya::error (errc::invalid_argument) for rate outside [1, 6] or radius outside [0.5, 2]
 template <std::size_t D, BallLattice L, std::size_t K = ball_blocks<D, L::dim>>
-ball_codec<D, L, K> make_ball(double rate, double radius = 1.0) {
+ball_codec<D, L, K> make_ball(double rate, double radius = ball_block<L, K>::default_radius) {
   require(rate >= 1.0 && rate <= ball_max_rate, errc::invalid_argument,
           "ball code rate must be in 1..6 bits per dimension, got " + std::to_string(rate));
   const auto bits = static_cast<std::size_t>(std::llround(rate * static_cast<double>(K * L::dim)));

@@ -17,7 +17,7 @@
 ///   tries the next scale after the first that fits: 0.06–0.12 dB better, 1.3–1.5× slower) and
 ///   `dither=SEED` (default 0: no dither);
 /// - `e8b:rate=R` — E8 ball codes (docs/components/ball.md), any real 1 <= R <= 6 bits per
-///   dimension for the index; optional `radius=C` (0.5..2, default 1): the ball's radius
+///   dimension for the index; optional `radius=C` (0.5..2, default 0.99): the ball's radius
 ///   factor.
 /// `canonical()` prints a spec in one normal form (keys in a fixed order, defaults left out).
 
@@ -49,7 +49,7 @@ struct codec_spec {
   int budget = -1;           ///< Voronoi families: scale-profile budget, -1 for the default
   bool look_ahead = false;   ///< Voronoi families: `search=best` (true) or `search=first` (default)
   double ball_rate = 0.0;    ///< ball families: bits per dimension of the index (a real)
-  double radius = 1.0;       ///< ball families: radius factor
+  double radius = 0.99;      ///< ball families: radius factor (ball_block::default_radius)
 
   [[nodiscard]] bool is_lattice() const { return family == "d4" || family == "e8" || family == "z"; }
   [[nodiscard]] bool is_voronoi() const { return family == "e8v" || family == "d4v"; }
@@ -66,7 +66,7 @@ struct codec_spec {
         auto r = std::to_chars(buf, buf + sizeof buf, x); // shortest round-trip form
         return std::string(buf, r.ptr);
       };
-      return family + ":rate=" + num(ball_rate) + (radius != 1.0 ? ",radius=" + num(radius) : "");
+      return family + ":rate=" + num(ball_rate) + (radius != 0.99 ? ",radius=" + num(radius) : "");
     }
     if (is_voronoi()) {
       std::string v = family + (rate > 0 ? ":rate=" + std::to_string(rate) : ":q=" + std::to_string(q));

@@ -104,10 +104,14 @@ public:
     return n >= 0 && n <= n_max_ ? theta_[static_cast<std::size_t>(n)] : 0;
   }
   /// The integer norm of a lattice point t (dim floats, exact lattice coordinates).
+  /// Exact in float: ‖t‖² is an integer (E8's half coset: a multiple of 1/4 per coordinate
+  /// summing to an even integer) below 2^24 for every norm a ball code can hold; larger sums
+  /// (far outside any ball) are returned as at least 2^22 / scale.
   [[nodiscard]] static std::int64_t norm(const float* t) noexcept {
-    double s = 0;
-    for (std::size_t i = 0; i < dim; ++i) s += static_cast<double>(t[i]) * t[i];
-    return static_cast<std::int64_t>(std::llround(s)) / norm_scale;
+    float s = 0.0f;
+    for (std::size_t i = 0; i < dim; ++i) s += t[i] * t[i];
+    if (!(s < 4194304.0f)) return std::int64_t{4194304} / norm_scale;
+    return static_cast<std::int64_t>(s) / norm_scale;
   }
   /// The rank of the point t in its shell n = norm(t) (requires n <= max_norm()).
   [[nodiscard]] std::uint64_t rank(const float* t, std::int64_t n) const noexcept {
@@ -211,6 +215,7 @@ public:
   static constexpr std::size_t dim = L::dim;
   /// Bins per block at most (the cap).
   static constexpr int cap_bins = 128;
+  static_assert(cap_bins <= 255, "bins are stored as bytes");
   /// Target budget per block when choosing the bin width.
   static constexpr int bins_per_block = 16;
   static constexpr std::size_t max_blocks = 128;
@@ -260,8 +265,7 @@ public:
   /// The bin of a block point, or cap_bins when its norm is beyond the cap.
   [[nodiscard]] int bin(const float* t) const noexcept {
     const std::int64_t n = lattice_shells<L>::norm(t);
-    const std::int64_t b = n / width_;
-    return b < cap_bins ? static_cast<int>(b) : cap_bins;
+    return n < static_cast<std::int64_t>(bin_of_.size()) ? bin_of_[static_cast<std::size_t>(n)] : cap_bins;
   }
   /// Whether the K block points t (K · dim floats, lattice points) are in the codebook.
   [[nodiscard]] bool contains(const float* t) const noexcept {
@@ -421,6 +425,8 @@ private:
   }
 
   void build_table() {
+    bin_of_.resize(static_cast<std::size_t>(cap_bins) * static_cast<std::size_t>(width_));
+    for (std::size_t n = 0; n < bin_of_.size(); ++n) bin_of_[n] = static_cast<std::uint8_t>(n / static_cast<std::size_t>(width_));
     bin_count_.assign(cap_bins, 0);
     for (int v = 0; v < cap_bins; ++v)
       for (int n = v * width_; n < (v + 1) * width_; ++n) {
@@ -470,6 +476,7 @@ private:
   int budget_ = 0;
   std::shared_ptr<const lattice_shells<L>> shells_;
   std::vector<std::uint64_t> bin_count_;
+  std::vector<std::uint8_t> bin_of_;     // n -> n / width for n below the cap
   std::vector<detail::word> table_;      // N_k(m), k < K, m <= budget
   std::vector<long double> table_ld_;    // the same, rounded
   std::vector<std::size_t> len_;         // words of N_k(budget), k <= K
