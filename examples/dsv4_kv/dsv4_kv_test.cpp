@@ -399,7 +399,8 @@ BOOST_AUTO_TEST_CASE(v4_cache_layout_and_rope_dims_in_bf16) {
 BOOST_AUTO_TEST_CASE(table_rows_and_budgets) {
   const auto specs = table_specs({10, 38});
   BOOST_TEST(specs.front() == "v4-cache");
-  BOOST_TEST(specs.size() == 3u + 6u + 3u);
+  BOOST_TEST(specs.size() == 3u + 6u + 3u + 2u);
+  BOOST_TEST(specs.back() == "e8b:rate=5.6");
   std::vector<float> x(64 * head_dim);
   fill_gaussian(x, 9, 1.0);
   const auto fp8 = evaluate_codec("fp8:block=64", x, 64, kakeya::backend::scalar);

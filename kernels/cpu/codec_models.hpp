@@ -76,6 +76,8 @@ public:
     }
   }
 
+  bool supports(backend b) const noexcept override { return !(host_only && b == backend::cuda); }
+
 private:
   // Block quantisers whose tables live on the host (ball codes) have no CUDA kernels.
   static constexpr bool host_only = requires { C::quantiser_type::host_only; };
