@@ -39,9 +39,7 @@ public:
     case backend::simd: return kakeya::encode(simd, c_, x, codes);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda:
-      if constexpr (host_only) throw_host_only();
-      else return kakeya::encode(cuda_host, c_, x, codes);
+    case backend::cuda: return kakeya::encode(cuda_host, c_, x, codes);
 #endif
     case backend::scalar: return kakeya::encode(cpu, c_, x, codes);
     default: throw_unavailable(b);
@@ -53,9 +51,7 @@ public:
     case backend::simd: return kakeya::decode(simd, c_, codes, x);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda:
-      if constexpr (host_only) throw_host_only();
-      else return kakeya::decode(cuda_host, c_, codes, x);
+    case backend::cuda: return kakeya::decode(cuda_host, c_, codes, x);
 #endif
     case backend::scalar: return kakeya::decode(cpu, c_, codes, x);
     default: throw_unavailable(b);
@@ -67,24 +63,14 @@ public:
     case backend::simd: return kakeya::roundtrip(simd, c_, x, out);
 #endif
 #if KAKEYA_WITH_CUDA
-    case backend::cuda:
-      if constexpr (host_only) throw_host_only();
-      else return kakeya::roundtrip(cuda_host, c_, x, out);
+    case backend::cuda: return kakeya::roundtrip(cuda_host, c_, x, out);
 #endif
     case backend::scalar: return kakeya::roundtrip(cpu, c_, x, out);
     default: throw_unavailable(b);
     }
   }
 
-  bool supports(backend b) const noexcept override { return !(host_only && b == backend::cuda); }
-
 private:
-  // Block quantisers whose tables live on the host (ball codes) have no CUDA kernels.
-  static constexpr bool host_only = requires { C::quantiser_type::host_only; };
-  [[noreturn]] static void throw_host_only() {
-    throw error(errc::backend_unavailable,
-                "this codec runs on the CPU backends only (scalar, simd); use --backend simd");
-  }
   C c_;
 };
 

@@ -13,13 +13,17 @@
 #include <cuda_runtime.h>
 
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "cuda_check.cuh"
 #include "group.cuh"
 #include "kakeya/backend/cuda.hpp"
 #include "kakeya/backend/scalar.hpp"
+#include "kakeya/codec/ball_block.hpp"
 #include "kakeya/codec/preset_types.hpp"
 #include "kakeya/core/float_formats.hpp"
 
@@ -114,6 +118,63 @@ __global__ void __launch_bounds__(codec_block_threads)
 
 inline unsigned grid_for(std::size_t n) {
   return static_cast<unsigned>((n + codec_block_threads - 1) / codec_block_threads);
+}
+
+// ---- ball codes: thread per vector over tables copied to the GPU -----------------------------
+
+template <class Q>
+struct is_ball_block : std::false_type {};
+template <class L, std::size_t K>
+struct is_ball_block<ball_block<L, K>> : std::true_type {};
+template <class C>
+inline constexpr bool is_ball_codec = is_ball_block<typename C::quantiser_type>::value;
+
+template <class C, class Q2>
+struct with_quantiser;
+template <std::size_t D, class Q, class... S, class Q2>
+struct with_quantiser<codec<D, Q, S...>, Q2> {
+  using type = codec<D, Q2, S...>;
+};
+
+// The view of a ball code with its tables on the current device: copied on first use and kept
+// for the life of the process (at most a few tens of MB per code), per device and per
+// (lattice, K, bits) — the tables are a function of those.
+template <class L>
+ball_code_view<L> ball_device_view(const ball_code<L>& c) {
+  static std::mutex m;
+  static std::map<std::tuple<int, std::size_t, std::size_t>, ball_code_view<L>> cache;
+  int device = 0;
+  cuda_check(cudaGetDevice(&device), "cudaGetDevice");
+  std::lock_guard<std::mutex> lock(m);
+  const auto key = std::make_tuple(device, c.blocks(), c.bits());
+  if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  auto upload = [](const auto& v) {
+    using T = typename std::remove_cvref_t<decltype(v)>::value_type;
+    T* d = nullptr;
+    if (v.empty()) return static_cast<const T*>(d);
+    cuda_check(cudaMalloc(&d, v.size() * sizeof(T)), "cudaMalloc (ball code tables)");
+    cuda_check(cudaMemcpy(d, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy (ball code tables)");
+    return static_cast<const T*>(d);
+  };
+  ball_code_view<L> v = c.view();
+  v.table = upload(c.table());
+  v.bin_count = upload(c.bin_counts());
+  v.bin_of = upload(c.bin_of());
+  v.shells.squares = upload(c.shells().squares());
+  v.shells.odd = upload(c.shells().odd());
+  v.shells.theta = upload(c.shells().theta());
+  cache.emplace(key, v);
+  return v;
+}
+
+// The codec with its ball_block replaced by a ball_block_ref over the device tables.
+template <class C>
+auto ball_device_codec(const C& c) {
+  using Q = typename C::quantiser_type;
+  using C2 = typename with_quantiser<C, typename Q::ref_type>::type;
+  typename Q::ref_type r = c.quantiser().ref();
+  if (c.quantiser().code() != nullptr) r.code = ball_device_view(*c.quantiser().code());
+  return std::apply([&](const auto&... s) { return C2(r, s...); }, c.stages());
 }
 
 // ---- lane-group kernels ----------------------------------------------------------------------
@@ -484,20 +545,27 @@ template <Codec C>
 void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_t n,
             std::uint8_t* d_codes) {
   if (n == 0) return;
-  if constexpr (detail::group::supported<C>) {
-    const std::size_t smem = detail::group_smem_bytes(c, false);
-    const auto kernel = detail::encode_group_kernel<C>;
-    if (detail::group_launchable<C>(kernel, smem)) {
-      kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
-               detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
-      detail::cuda_check_launch("encode kernel launch");
-      return;
-    }
-  }
-  if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
-    detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
-                               detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
+  if constexpr (detail::is_ball_codec<C>) {
+    const auto cd = detail::ball_device_codec(c);
+    detail::encode_kernel<std::remove_const_t<decltype(cd)>>
+        <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_x, type, n, d_codes);
     detail::cuda_check_launch("encode kernel launch");
+  } else {
+    if constexpr (detail::group::supported<C>) {
+      const std::size_t smem = detail::group_smem_bytes(c, false);
+      const auto kernel = detail::encode_group_kernel<C>;
+      if (detail::group_launchable<C>(kernel, smem)) {
+        kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+                 detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
+        detail::cuda_check_launch("encode kernel launch");
+        return;
+      }
+    }
+    if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
+      detail::encode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
+                                 detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes);
+      detail::cuda_check_launch("encode kernel launch");
+    }
   }
 }
 
@@ -505,21 +573,28 @@ template <Codec C>
 void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, void* d_x,
             element_type type) {
   if (n == 0) return;
-  if constexpr (detail::group::supported<C>) {
-    const std::size_t smem = detail::group_smem_bytes(c, true);
-    const auto kernel = detail::decode_group_kernel<C>;
-    if (detail::group_launchable<C>(kernel, smem)) {
-      const std::size_t rows = detail::has_table<C> ? detail::unrank_rows : detail::group_rows<C>;
-      kernel<<<detail::group_grid<C>(kernel, n, smem, rows), detail::group_block_threads, smem,
-               detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
-      detail::cuda_check_launch("decode kernel launch");
-      return;
-    }
-  }
-  if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
-    detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
-                               detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);
+  if constexpr (detail::is_ball_codec<C>) {
+    const auto cd = detail::ball_device_codec(c);
+    detail::decode_kernel<std::remove_const_t<decltype(cd)>>
+        <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_codes, n, d_x, type);
     detail::cuda_check_launch("decode kernel launch");
+  } else {
+    if constexpr (detail::group::supported<C>) {
+      const std::size_t smem = detail::group_smem_bytes(c, true);
+      const auto kernel = detail::decode_group_kernel<C>;
+      if (detail::group_launchable<C>(kernel, smem)) {
+        const std::size_t rows = detail::has_table<C> ? detail::unrank_rows : detail::group_rows<C>;
+        kernel<<<detail::group_grid<C>(kernel, n, smem, rows), detail::group_block_threads, smem,
+                 detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
+        detail::cuda_check_launch("decode kernel launch");
+        return;
+      }
+    }
+    if constexpr (!detail::group::supported<C> || detail::has_table<C>) {
+      detail::decode_kernel<C><<<detail::grid_for(n), detail::codec_block_threads, 0,
+                                 detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type);
+      detail::cuda_check_launch("decode kernel launch");
+    }
   }
 }
 

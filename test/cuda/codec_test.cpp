@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
                          // a tight budget (most vectors lower several blocks) with dither
                          "e8v:rate=3,betas=2/2.5/3/3.6,budget=1,dither=9",
                          // 16 scales, budget 40 (and the default e8v at D >= 512: a 49 KiB count table, opted in)
-                         "e8v:rate=4,betas=1/1.2/1.4/1.6/1.8/2/2.2/2.4/2.6/2.8/3/3.2/3.4/3.6/3.8/4,budget=40"};
+                         "e8v:rate=4,betas=1/1.2/1.4/1.6/1.8/2/2.2/2.4/2.6/2.8/3/3.2/3.4/3.6/3.8/4,budget=40",
+                         // ball codes: tables copied to the device, thread per vector
+                         "e8b:rate=2", "e8b:rate=4", "e8b:rate=5.6,radius=1"};
   for (std::size_t dim : {64u, 128u, 256u, 512u, 1024u}) {
     if (quick && dim > 128) break;
     const std::size_t n = quick ? 40 : 1000;
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
       expect(cpu == gpu, tag + " codes");
       expect(std::memcmp(ycpu.data(), ygpu.data(), ycpu.size() * 4) == 0, tag + " decoded");
       expect(std::memcmp(ycpu.data(), rgpu.data(), ycpu.size() * 4) == 0, tag + " roundtrip");
-      if (std::string(s).find("v:") != std::string::npos) {
+      if (std::string(s).find("v:") != std::string::npos || std::string(s).find("b:") != std::string::npos) {
         // Arbitrary bytes (profile ranks past the last profile included) decode alike.
         random_stream rng(dim + cpu.size());
         for (auto& b : cpu) b = static_cast<std::uint8_t>(rng.next() >> 56);

@@ -31,7 +31,7 @@ void register_decode(CLI::App& app) {
                 " bytes per vector, but codec " + c.spec() + " at D=" + std::to_string(f.dim) +
                 " uses " + std::to_string(c.bytes_per_vector()));
     std::vector<float> y(f.count * f.dim);
-    c.decode(f.codes, y, backend_for(c, o->backend, b));
+    c.decode(f.codes, y, b);
     io::write_npy(o->out, f.count, f.dim, y);
   });
 }

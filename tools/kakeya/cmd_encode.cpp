@@ -29,7 +29,7 @@ void register_encode(CLI::App& app) {
     io::npy_array x = load_rows(o->in);
     any_codec c = any_codec::make(o->codec, x.cols);
     std::vector<std::uint8_t> codes(x.rows * c.bytes_per_vector());
-    c.encode(x.data, codes, backend_for(c, o->backend, b));
+    c.encode(x.data, codes, b);
     io::write_code_file(o->out, c.spec(), c.dim(), x.rows, c.bytes_per_vector(), codes);
   });
 }

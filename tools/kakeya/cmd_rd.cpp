@@ -207,9 +207,9 @@ void register_rd(CLI::App& app) {
       const auto& c = codecs[i];
       std::vector<std::uint8_t> codes(x.rows * c.bytes_per_vector());
       const auto t0 = std::chrono::steady_clock::now();
-      c.encode(x.data, codes, backend_for(c, o->backend, b));
+      c.encode(x.data, codes, b);
       const double te = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      c.decode(codes, y, backend_for(c, o->backend, b));
+      c.decode(codes, y, b);
       const quality q = measure_quality(x.data, y, x.rows, x.cols);
       const double bpd = static_cast<double>(c.bits_per_vector()) / static_cast<double>(x.cols);
       const double shannon = std::pow(2.0, -2.0 * bpd);
@@ -227,7 +227,7 @@ void register_rd(CLI::App& app) {
                      {"shannon_rel_mse", shannon},
                      {"gap_db", 10.0 * std::log10(q.rel_mse / shannon)},
                      {"encode_vectors_per_s", te > 0 ? static_cast<double>(x.rows) / te : 0.0},
-                     {"backend", to_string(backend_for(c, o->backend, b))}});
+                     {"backend", to_string(b)}});
     }
     if (!o->svg.empty()) {
       std::ofstream f(o->svg, std::ios::binary | std::ios::trunc);

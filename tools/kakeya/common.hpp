@@ -9,7 +9,6 @@
 #include <CLI/CLI.hpp>
 
 #include "kakeya/backend/backend.hpp"
-#include "kakeya/codec/any_codec.hpp"
 #include "kakeya/core/error.hpp"
 #include "kakeya/io/npy.hpp"
 #if KAKEYA_WITH_SIMD
@@ -39,13 +38,6 @@ inline io::npy_array load_rows(const std::string& path, bool finite = true) {
 inline CLI::Option* add_backend_option(CLI::App* cmd, std::string& value) {
   return cmd->add_option("--backend", value, "auto, scalar, simd or cuda (default auto: the best available)")
       ->check(CLI::IsMember({"auto", "scalar", "simd", "cuda"}));
-}
-
-/// The backend a codec runs on for a --backend value: "auto" gives the codec's best supported
-/// backend (a CPU-only codec such as e8b runs on simd where cuda is available); an explicit
-/// backend is kept (and refused by the codec if it does not support it).
-inline backend backend_for(const any_codec& c, const std::string& name, backend parsed) {
-  return name == "auto" ? c.backend_for(parsed) : parsed;
 }
 
 /// Adds `--threads N`: the thread count of the simd backend (default: KAKEYA_THREADS, else

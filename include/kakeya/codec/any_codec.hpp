@@ -34,8 +34,6 @@ public:
     virtual void encode(std::span<const float> x, std::span<std::uint8_t> codes, backend b) const = 0;
     virtual void decode(std::span<const std::uint8_t> codes, std::span<float> x, backend b) const = 0;
     virtual void roundtrip(std::span<const float> x, std::span<float> out, backend b) const = 0;
-    /// Whether the codec has kernels for backend b (the ball codes run on the CPU backends only).
-    virtual bool supports(backend b) const noexcept = 0;
   };
 
   /// Builds the codec of `spec` (see spec.hpp) for vectors of `dim` values.
@@ -50,17 +48,6 @@ public:
   [[nodiscard]] std::size_t dim() const noexcept { return dim_; }
   [[nodiscard]] std::size_t bits_per_vector() const noexcept { return m_->bits_per_vector(); }
   [[nodiscard]] std::size_t bytes_per_vector() const noexcept { return m_->bytes_per_vector(); }
-  /// Whether this codec has kernels for backend b (built into the library or not: see
-  /// backend_available for the machine). Every preset runs on scalar and simd; the ball codes
-  /// (e8b) have no CUDA kernels, and encode/decode with backend::cuda throw
-  /// errc::backend_unavailable for them.
-  [[nodiscard]] bool supports(backend b) const noexcept { return m_->supports(b); }
-  /// b, or the best CPU backend (simd where available, else scalar) when this codec does not
-  /// support b (e.g. "auto" resolved to cuda for a CPU-only codec).
-  [[nodiscard]] backend backend_for(backend b) const {
-    if (supports(b)) return b;
-    return backend_available(backend::simd) ? backend::simd : backend::scalar;
-  }
 
   /// Encodes n vectors. `x`: n * dim() finite floats; `codes`: n * bytes_per_vector() bytes.
   /// @throws kakeya::error errc::invalid_dimension, errc::non_finite_input (with the row),

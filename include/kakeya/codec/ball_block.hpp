@@ -14,8 +14,10 @@
 /// default 0.99): a unit-mean-square code block lands just inside the ball's surface.
 /// encode: u_i = v_i · (1/s) · α (floats), t = Q_Λ per block; decode: v_i = t_i · s.
 ///
-/// Host code: the codebook tables live on the heap (shared between copies), so this block is
-/// not on the CUDA backend (`host_only`).
+/// `ball_block` owns the code's tables (shared between copies, built once per process);
+/// `ball_block_ref` is the same quantiser over a `ball_code_view` (trivially copyable, host and
+/// device): ball_block runs through it, and the CUDA backend runs it with the tables copied to
+/// the GPU.
 
 #include <algorithm>
 #include <cmath>
@@ -26,86 +28,67 @@
 #include <string>
 #include <type_traits>
 
+#include "kakeya/config.hpp"
 #include "kakeya/core/bits.hpp"
 #include "kakeya/core/error.hpp"
 #include "kakeya/lattice/ball.hpp"
 
 namespace kakeya {
 
-/// Block quantiser over the ball code of K blocks of lattice L (see the file comment).
+/// The ball-code block quantiser over a code view (see the file comment); models
+/// BlockQuantiser on the host and runs in CUDA kernels. Default: an empty block (0 bits,
+/// decodes to zeros).
 template <BallLattice L, std::size_t K>
-class ball_block {
-public:
-  using code_type = ball_code<L>;
+struct ball_block_ref {
   static constexpr std::size_t block = K * L::dim;
-  static constexpr std::size_t max_bits = code_type::max_bits;
-  /// Marks a block quantiser that only the CPU backends run.
-  static constexpr bool host_only = true;
-  /// The default radius factor: measured best over rates 1–6 on Gaussian data
-  /// (docs/components/ball.md, "Defaults"); 1.0 is up to 0.05 dB better at rates <= 4 and
-  /// worse from rate 5 on, where the shrinking costs more than the granular error saves.
-  static constexpr double default_radius = 0.99;
+  static constexpr std::size_t max_bits = ball_max_bits;
+  static_assert(K >= 1 && K <= ball_max_blocks, "a ball has 1..128 blocks");
   /// Shrink steps of the overload search: α = 1 − k / shrink_steps.
   static constexpr int shrink_steps = 4096;
   /// The normalised second moment of Λ per dimension in units of covolume^(2/dim)
   /// (E8 0.0717, D4 0.0766, Z 1/12): only the overload search's first estimate uses it.
-  static constexpr double granular_moment = std::is_same_v<L, e8> ? 0.0717 : (L::dim == 4 && lattice_shells<L>::norm_scale == 2 ? 0.0766 * 1.4142 : 1.0 / 12.0);
+  static constexpr double granular_moment =
+      std::is_same_v<L, e8> ? 0.0717 : (L::dim == 4 && shell_view<L>::norm_scale == 2 ? 0.0766 * 1.4142 : 1.0 / 12.0);
 
-  /// An empty block (0 bits; decodes to zeros). Codecs need a default state.
-  ball_block() = default;
-  /// The ball code of K blocks in `bits` bits with radius factor c.
-  /// @throws kakeya::error (errc::invalid_argument) for bits outside 1..4096, c outside
-  /// [0.5, 2], or a code whose counts do not fit (see ball_code)
-  ball_block(std::size_t bits, double radius = default_radius) : code_(code_type::shared(K, bits)), radius_(radius) {
-    require(radius >= 0.5 && radius <= 2.0, errc::invalid_argument,
-            "ball code: radius factor must be in [0.5, 2], got " + std::to_string(radius));
-    const double scale = lattice_shells<L>::norm_scale;
-    const double w = code_->width();
-    const double r2 = scale * (w * code_->budget() + static_cast<double>(K) * (w - 1.0) / 2.0);
-    const double s = std::sqrt(static_cast<double>(block) / r2) / radius;
-    step_ = static_cast<float>(s);
-    inv_step_ = static_cast<float>(1.0 / s);
-  }
+  ball_code_view<L> code{};
+  float step = 1.0f;
+  float inv_step = 1.0f;
 
-  [[nodiscard]] std::size_t bits() const noexcept { return code_ ? code_->bits() : 0; }
-  [[nodiscard]] const code_type* code() const noexcept { return code_.get(); }
-  [[nodiscard]] float step() const noexcept { return step_; }
-  [[nodiscard]] double radius() const noexcept { return radius_; }
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::size_t bits() const noexcept { return code.blocks == 0 ? 0 : code.bits; }
 
   template <class Writer = bit_writer>
-  void encode(std::span<const float, block> x, Writer& w) const noexcept {
-    if (!code_) return;
+  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, Writer& w) const noexcept {
+    if (code.blocks == 0) return;
     float t[block];
     choose(x, t);
-    detail::word r[max_bits / 64 + 2];
-    code_->rank(t, r);
-    write(r, w);
+    detail::word r[ball_code_view<L>::max_words];
+    code.rank(t, r);
+    for (std::size_t i = 0; 64 * i < code.bits; ++i)
+      w.put(r[i], static_cast<int>(code.bits - 64 * i < 64 ? code.bits - 64 * i : 64));
   }
   template <class Reader = bit_reader>
-  void decode(Reader& rd, std::span<float, block> y) const noexcept {
-    if (!code_) {
-      for (auto& v : y) v = 0.0f;
+  KAKEYA_HOST_DEVICE void decode(Reader& rd, std::span<float, block> y) const noexcept {
+    if (code.blocks == 0) {
+      for (std::size_t i = 0; i < block; ++i) y[i] = 0.0f;
       return;
     }
-    detail::word r[max_bits / 64 + 2];
-    const std::size_t bits = code_->bits();
-    const std::size_t words = code_->words();
-    for (std::size_t i = 0; i < words; ++i) {
-      const std::size_t take = bits > 64 * i ? std::min<std::size_t>(64, bits - 64 * i) : 0;
+    detail::word r[ball_code_view<L>::max_words];
+    for (std::size_t i = 0; i < code.words; ++i) {
+      const std::size_t take = code.bits > 64 * i ? (code.bits - 64 * i < 64 ? code.bits - 64 * i : 64) : 0;
       r[i] = take ? rd.get(static_cast<int>(take)) : 0;
     }
     float t[block];
-    code_->unrank(r, t);
-    for (std::size_t i = 0; i < block; ++i) y[i] = t[i] * step_;
+    code.unrank(r, t);
+    for (std::size_t i = 0; i < block; ++i) y[i] = t[i] * step;
   }
-  void reconstruct(std::span<const float, block> x, std::span<float, block> y) const noexcept {
-    if (!code_) {
-      for (auto& v : y) v = 0.0f;
+  KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, block> x, std::span<float, block> y) const noexcept {
+    if (code.blocks == 0) {
+      for (std::size_t i = 0; i < block; ++i) y[i] = 0.0f;
       return;
     }
     float t[block];
     choose(x, t);
-    for (std::size_t i = 0; i < block; ++i) y[i] = t[i] * step_;
+    for (std::size_t i = 0; i < block; ++i) y[i] = t[i] * step;
   }
 
   /// The codebook point the encoder picks for x (block floats, unit mean square) into t:
@@ -115,55 +98,102 @@ public:
   /// that fits); while it does not, up by the same steps. α = 0 (the point 0) always fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
-  void choose(std::span<const float, block> x, float* t) const noexcept {
+  KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {
     if (place(x, 0, t)) return;
     double n = 0;
-    for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(lattice_shells<L>::norm(t + b * L::dim));
-    const double w = code_->width();
-    const double n_ball = w * code_->budget() + static_cast<double>(K) * (w - 1.0) / 2.0;
-    const double n_g = static_cast<double>(block) * granular_moment / lattice_shells<L>::norm_scale;
+    for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
+    const double w = code.width;
+    const double n_ball = w * code.budget + static_cast<double>(K) * (w - 1.0) / 2.0;
+    const double n_g = static_cast<double>(block) * granular_moment / shell_view<L>::norm_scale;
     const double ratio = n > n_ball ? (n_ball - n_g) / (n - n_g) : 1.0;
-    int k = ratio > 0.0 ? static_cast<int>(std::lround(shrink_steps * (1.0 - std::sqrt(ratio)))) : shrink_steps;
-    k = std::clamp(k, 1, shrink_steps);
-    auto step = [](int v) { return std::max(1, v / 16); };
+    int k = ratio > 0.0 ? static_cast<int>(::llround(shrink_steps * (1.0 - ::sqrt(ratio)))) : shrink_steps;
+    k = k < 1 ? 1 : k > shrink_steps ? shrink_steps : k;
     if (place(x, k, t)) {
       float fit[block];
       for (;;) { // lower k while the point still fits
         for (std::size_t i = 0; i < block; ++i) fit[i] = t[i];
-        const int lower = k - step(k);
+        const int lower = k - step_of(k);
         if (lower < 1 || !place(x, lower, t)) break;
         k = lower;
       }
       for (std::size_t i = 0; i < block; ++i) t[i] = fit[i];
       return;
     }
-    for (k += step(k); k < shrink_steps; k += step(k))
+    for (k += step_of(k); k < shrink_steps; k += step_of(k))
       if (place(x, k, t)) return;
     for (std::size_t i = 0; i < block; ++i) t[i] = 0.0f;
   }
 
 private:
+  KAKEYA_HOST_DEVICE static int step_of(int k) noexcept { return k / 16 > 1 ? k / 16 : 1; }
   // t = Q_Λ(x · α_k / s) block by block; whether it is in the ball.
-  bool place(std::span<const float, block> x, int k, float* t) const noexcept {
+  KAKEYA_HOST_DEVICE bool place(std::span<const float, block> x, int k, float* t) const noexcept {
     const float alpha = 1.0f - static_cast<float>(k) / static_cast<float>(shrink_steps);
     float u[L::dim];
     for (std::size_t b = 0; b < K; ++b) {
-      for (std::size_t i = 0; i < L::dim; ++i) u[i] = x[b * L::dim + i] * inv_step_ * alpha;
+      for (std::size_t i = 0; i < L::dim; ++i) u[i] = x[b * L::dim + i] * inv_step * alpha;
       L::closest_point(std::span<const float, L::dim>(u), std::span<float, L::dim>(t + b * L::dim, L::dim));
     }
-    return code_->contains(t);
+    return code.contains(t);
   }
-  template <class Writer>
-  void write(const detail::word* r, Writer& w) const noexcept {
-    const std::size_t bits = code_->bits();
-    for (std::size_t i = 0; 64 * i < bits; ++i)
-      w.put(r[i], static_cast<int>(std::min<std::size_t>(64, bits - 64 * i)));
+};
+
+/// Block quantiser over the ball code of K blocks of lattice L (see the file comment): owns the
+/// code (shared) and runs `ball_block_ref`.
+template <BallLattice L, std::size_t K>
+class ball_block {
+public:
+  using code_type = ball_code<L>;
+  using ref_type = ball_block_ref<L, K>;
+  static constexpr std::size_t block = ref_type::block;
+  static constexpr std::size_t max_bits = ref_type::max_bits;
+  static constexpr int shrink_steps = ref_type::shrink_steps;
+  /// The default radius factor: measured best over rates 1–6 on Gaussian data
+  /// (docs/components/ball.md, "Defaults"); 1.0 is up to 0.05 dB better at rates <= 4 and
+  /// worse from rate 5 on, where the shrinking costs more than the granular error saves.
+  static constexpr double default_radius = 0.99;
+
+  /// An empty block (0 bits; decodes to zeros). Codecs need a default state.
+  ball_block() = default;
+  /// The ball code of K blocks in `bits` bits with radius factor c.
+  /// @throws kakeya::error (errc::invalid_argument) for bits outside 1..4096, c outside
+  /// [0.5, 2], or a code whose counts do not fit (see ball_code)
+  explicit ball_block(std::size_t bits, double radius = default_radius) : radius_(radius) {
+    require(radius >= 0.5 && radius <= 2.0, errc::invalid_argument,
+            "ball code: radius factor must be in [0.5, 2], got " + std::to_string(radius));
+    code_ = code_type::shared(K, bits);
+    const double scale = shell_view<L>::norm_scale;
+    const double w = code_->width();
+    const double r2 = scale * (w * code_->budget() + static_cast<double>(K) * (w - 1.0) / 2.0);
+    const double s = std::sqrt(static_cast<double>(block) / r2) / radius;
+    ref_.code = code_->view();
+    ref_.step = static_cast<float>(s);
+    ref_.inv_step = static_cast<float>(1.0 / s);
   }
 
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::size_t bits() const noexcept { return ref_.bits(); }
+  [[nodiscard]] const code_type* code() const noexcept { return code_.get(); }
+  /// The quantiser over the code's view (what the CUDA backend copies, with its own tables).
+  [[nodiscard]] const ref_type& ref() const noexcept { return ref_; }
+  [[nodiscard]] float step() const noexcept { return ref_.step; }
+  [[nodiscard]] double radius() const noexcept { return radius_; }
+
+  // Host and device markings only so that codec's host-device members compile; on the GPU the
+  // backend runs ref() over its own copy of the tables.
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void encode(std::span<const float, block> x, Writer& w) const noexcept { ref_.encode(x, w); }
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void decode(Reader& rd, std::span<float, block> y) const noexcept { ref_.decode(rd, y); }
+  KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, block> x, std::span<float, block> y) const noexcept {
+    ref_.reconstruct(x, y);
+  }
+  /// The codebook point the encoder picks for x (see ball_block_ref::choose).
+  void choose(std::span<const float, block> x, float* t) const noexcept { ref_.choose(x, t); }
+
+private:
   std::shared_ptr<const code_type> code_;
+  ref_type ref_{};
   double radius_ = default_radius;
-  float step_ = 1.0f;
-  float inv_step_ = 1.0f;
 };
 
 } // namespace kakeya

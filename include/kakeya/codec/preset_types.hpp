@@ -44,11 +44,11 @@ using fp8_blocks_of = typename concat<fp8_scales<D, Fp8, 32>,
 } // namespace detail
 
 /// Every preset codec type of dimension D: d4, e8, z (run-time q), lloyd-max (run-time bits),
-/// e8v and d4v (run-time rate and scale table), and fp8 for both element formats, blocks
-/// 32/64/128 dividing D, four scale formats.
+/// e8v and d4v (run-time rate and scale table), e8b (run-time rate), and fp8 for both element
+/// formats, blocks 32/64/128 dividing D, four scale formats.
 template <std::size_t D>
 using preset_types = typename detail::concat<
-    type_list<kakeya_d4<D>, kakeya_e8<D>, kakeya_z<D>, lloyd_max_codec<D>, voronoi_e8<D>, voronoi_d4<D>>,
+    type_list<kakeya_d4<D>, kakeya_e8<D>, kakeya_z<D>, lloyd_max_codec<D>, voronoi_e8<D>, voronoi_d4<D>, ball_e8<D>>,
     typename detail::concat<detail::fp8_blocks_of<D, fp8_e4m3>, detail::fp8_blocks_of<D, fp8_e5m2>>::type>::type;
 
 /// The dimensions with compiled presets.

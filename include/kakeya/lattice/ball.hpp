@@ -27,6 +27,11 @@
 /// the budget is the largest with N_K(budget) <= 2^bits. Tables: N_k(m) for k < K, m <= budget
 /// (K · (budget + 1) big integers of ceil((bits + 1) / 64) words), built once per (Λ, K, bits)
 /// and shared (`ball_code<L>::shared`).
+///
+/// The owning classes (`lattice_shells`, `ball_code`) are host code; their `view()`s
+/// (`shell_view`, `ball_code_view`: pointers and sizes, trivially copyable) hold every
+/// per-point operation and run on the host and, with the tables copied to the GPU, in CUDA
+/// kernels — the same code, hence the same bits.
 
 #include <algorithm>
 #include <cmath>
@@ -40,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "kakeya/config.hpp"
 #include "kakeya/core/big_uint.hpp"
 #include "kakeya/core/error.hpp"
 #include "kakeya/lattice/dn.hpp"
@@ -60,9 +66,9 @@ template <> struct ball_lattice_kind<e8> : std::true_type {
   static constexpr int norm_scale = 2;
 };
 
-inline std::int64_t isqrt64(std::int64_t s) noexcept {
+KAKEYA_HOST_DEVICE inline std::int64_t isqrt64(std::int64_t s) noexcept {
   if (s <= 0) return 0;
-  auto r = static_cast<std::int64_t>(std::sqrt(static_cast<double>(s)));
+  auto r = static_cast<std::int64_t>(::sqrt(static_cast<double>(s)));
   while (r * r > s) --r;
   while ((r + 1) * (r + 1) <= s) ++r;
   return r;
@@ -74,52 +80,42 @@ inline std::int64_t isqrt64(std::int64_t s) noexcept {
 template <class L>
 concept BallLattice = detail::ball_lattice_kind<L>::value && L::dim >= 4 && L::dim <= 16;
 
-/// The shells of a lattice L up to norm n_max: their sizes θ(n) and the rank of a point within
-/// its shell (see the file comment). Host code; the tables hold (dim + 1) · (scale · n_max + 1)
-/// counts (E8 also its odd-coordinate counts up to 8 · n_max).
+/// The per-point operations on a lattice's shells over tables held elsewhere (see
+/// lattice_shells): trivially copyable, host and device.
 template <BallLattice L>
-class lattice_shells {
-public:
+struct shell_view {
   static constexpr std::size_t dim = L::dim;
   static constexpr int norm_scale = detail::ball_lattice_kind<L>::norm_scale;
   static constexpr bool has_half = std::is_same_v<L, e8>;
 
-  /// @throws kakeya::error (errc::invalid_argument) when a shell's size exceeds 2^62
-  explicit lattice_shells(std::int64_t n_max) : n_max_(n_max) {
-    require(n_max >= 0 && n_max <= (std::int64_t{1} << 24), errc::invalid_argument,
-            "lattice_shells: the largest norm must be in 0..2^24");
-    squares_ = counts(norm_scale * n_max, false);
-    if constexpr (has_half) odd_ = counts(8 * n_max, true);
-    theta_.resize(static_cast<std::size_t>(n_max + 1));
-    for (std::int64_t n = 0; n <= n_max; ++n) {
-      std::uint64_t t = r(dim, norm_scale * n);
-      if constexpr (has_half) t += o(dim, 8 * n) / 2;
-      theta_[static_cast<std::size_t>(n)] = t;
-    }
-  }
+  const std::uint64_t* squares = nullptr; ///< r_k(s), (dim + 1) rows of squares_len
+  const std::uint64_t* odd = nullptr;     ///< o_k(s), (dim + 1) rows of odd_len (E8)
+  const std::uint64_t* theta = nullptr;   ///< θ(n), n <= n_max
+  std::int64_t n_max = -1;
+  std::int64_t squares_len = 0;
+  std::int64_t odd_len = 0;
 
-  [[nodiscard]] std::int64_t max_norm() const noexcept { return n_max_; }
-  /// θ(n): the number of points of norm n (0 beyond max_norm()).
-  [[nodiscard]] std::uint64_t count(std::int64_t n) const noexcept {
-    return n >= 0 && n <= n_max_ ? theta_[static_cast<std::size_t>(n)] : 0;
+  /// θ(n): the number of points of norm n (0 beyond n_max).
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t count(std::int64_t n) const noexcept {
+    return n >= 0 && n <= n_max ? theta[n] : 0;
   }
   /// The integer norm of a lattice point t (dim floats, exact lattice coordinates).
   /// Exact in float: ‖t‖² is an integer (E8's half coset: a multiple of 1/4 per coordinate
   /// summing to an even integer) below 2^24 for every norm a ball code can hold; larger sums
   /// (far outside any ball) are returned as at least 2^22 / scale.
-  [[nodiscard]] static std::int64_t norm(const float* t) noexcept {
+  [[nodiscard]] KAKEYA_HOST_DEVICE static std::int64_t norm(const float* t) noexcept {
     float s = 0.0f;
     for (std::size_t i = 0; i < dim; ++i) s += t[i] * t[i];
     if (!(s < 4194304.0f)) return std::int64_t{4194304} / norm_scale;
     return static_cast<std::int64_t>(s) / norm_scale;
   }
-  /// The rank of the point t in its shell n = norm(t) (requires n <= max_norm()).
-  [[nodiscard]] std::uint64_t rank(const float* t, std::int64_t n) const noexcept {
+  /// The rank of the point t in its shell n = norm(t) (requires n <= n_max).
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t rank(const float* t, std::int64_t n) const noexcept {
     bool half = false;
-    if constexpr (has_half) half = t[0] != std::nearbyint(t[0]);
+    if constexpr (has_half) half = t[0] != ::rintf(t[0]);
     std::int64_t x[dim];
     const int mult = half ? 2 : 1;
-    for (std::size_t i = 0; i < dim; ++i) x[i] = std::llround(static_cast<double>(t[i]) * mult);
+    for (std::size_t i = 0; i < dim; ++i) x[i] = static_cast<std::int64_t>(::rintf(t[i] * static_cast<float>(mult)));
     std::int64_t s = half ? 8 * n : norm_scale * n;
     std::uint64_t idx = half ? r(dim, norm_scale * n) : 0;
     std::int64_t sum = 0;
@@ -131,8 +127,8 @@ public:
     }
     return idx;
   }
-  /// The point of rank `idx` in shell n (idx < count(n), n <= max_norm()), written to t.
-  void unrank(std::int64_t n, std::uint64_t idx, float* t) const noexcept {
+  /// The point of rank `idx` in shell n (idx < count(n), n <= n_max), written to t.
+  KAKEYA_HOST_DEVICE void unrank(std::int64_t n, std::uint64_t idx, float* t) const noexcept {
     bool half = false;
     if constexpr (has_half) {
       const std::uint64_t ints = r(dim, norm_scale * n);
@@ -160,39 +156,21 @@ public:
   }
 
 private:
-  // r_k(s) (odd = false) or o_k(s) (odd = true) for k <= dim, s <= s_max.
-  std::vector<std::vector<std::uint64_t>> counts(std::int64_t s_max, bool odd) const {
-    std::vector<std::vector<std::uint64_t>> c(dim + 1, std::vector<std::uint64_t>(static_cast<std::size_t>(s_max + 1), 0));
-    c[0][0] = 1;
-    for (std::size_t k = 1; k <= dim; ++k)
-      for (std::int64_t s = 0; s <= s_max; ++s) {
-        std::uint64_t total = 0;
-        for (std::int64_t v = odd ? 1 : 0; v * v <= s; v += odd ? 2 : 1) {
-          const std::uint64_t ways = c[k - 1][static_cast<std::size_t>(s - v * v)] * (v == 0 ? 1 : 2);
-          require(total + ways >= total && ways < (std::uint64_t{1} << 62), errc::invalid_argument,
-                  "lattice_shells: shell counts exceed 64 bits");
-          total += ways;
-        }
-        require(total < (std::uint64_t{1} << 62), errc::invalid_argument,
-                "lattice_shells: shell counts exceed 2^62 (norm too large)");
-        c[k][static_cast<std::size_t>(s)] = total;
-      }
-    return c;
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t r(std::size_t k, std::int64_t s) const noexcept {
+    return s < 0 || s >= squares_len ? 0 : squares[static_cast<std::int64_t>(k) * squares_len + s];
   }
-  [[nodiscard]] std::uint64_t r(std::size_t k, std::int64_t s) const noexcept {
-    return s < 0 ? 0 : squares_[k][static_cast<std::size_t>(s)];
-  }
-  [[nodiscard]] std::uint64_t o(std::size_t k, std::int64_t s) const noexcept {
-    return s < 0 ? 0 : odd_[k][static_cast<std::size_t>(s)];
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t o(std::size_t k, std::int64_t s) const noexcept {
+    return s < 0 || s >= odd_len ? 0 : odd[static_cast<std::int64_t>(k) * odd_len + s];
   }
   // The smallest candidate coordinate for remaining norm s: -floor(sqrt s), odd for the half coset.
-  static std::int64_t first(std::int64_t s, bool half) noexcept {
+  KAKEYA_HOST_DEVICE static std::int64_t first(std::int64_t s, bool half) noexcept {
     std::int64_t v = -detail::isqrt64(s);
     if (half && (v % 2 == 0)) ++v;
     return v;
   }
   // Points completing a prefix (sum so far `sum`) with `left` more coordinates of norm s.
-  [[nodiscard]] std::uint64_t completions(std::size_t left, std::int64_t s, std::int64_t sum, bool half) const noexcept {
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t completions(std::size_t left, std::int64_t s, std::int64_t sum,
+                                                             bool half) const noexcept {
     if (s < 0) return 0;
     if (!half) return r(left, s);
     // E8's half coset: u = 2t odd with Σu ≡ 0 (mod 4). With a coordinate left, flipping its
@@ -200,26 +178,214 @@ private:
     if (left == 0) return s == 0 && ((sum % 4) + 4) % 4 == 0 ? 1 : 0;
     return o(left, s) / 2;
   }
+};
+
+/// The shells of a lattice L up to norm n_max: the tables of shell_view (which see). Host code;
+/// the tables hold (dim + 1) · (scale · n_max + 1) counts (E8 also its odd-coordinate counts
+/// up to 8 · n_max).
+template <BallLattice L>
+class lattice_shells {
+public:
+  static constexpr std::size_t dim = L::dim;
+  static constexpr int norm_scale = shell_view<L>::norm_scale;
+  static constexpr bool has_half = shell_view<L>::has_half;
+
+  /// @throws kakeya::error (errc::invalid_argument) when a shell's size exceeds 2^62
+  explicit lattice_shells(std::int64_t n_max) : n_max_(n_max) {
+    require(n_max >= 0 && n_max <= (std::int64_t{1} << 24), errc::invalid_argument,
+            "lattice_shells: the largest norm must be in 0..2^24");
+    squares_len_ = norm_scale * n_max + 1;
+    squares_ = counts(squares_len_, false);
+    if constexpr (has_half) {
+      odd_len_ = 8 * n_max + 1;
+      odd_ = counts(odd_len_, true);
+    }
+    theta_.resize(static_cast<std::size_t>(n_max + 1));
+    for (std::int64_t n = 0; n <= n_max; ++n) {
+      std::uint64_t t = squares_[dim * static_cast<std::size_t>(squares_len_) + static_cast<std::size_t>(norm_scale * n)];
+      if constexpr (has_half) t += odd_[dim * static_cast<std::size_t>(odd_len_) + static_cast<std::size_t>(8 * n)] / 2;
+      theta_[static_cast<std::size_t>(n)] = t;
+    }
+  }
+
+  /// The per-point operations over these tables (valid while this object lives).
+  [[nodiscard]] shell_view<L> view() const noexcept {
+    shell_view<L> v = view_without_theta();
+    v.theta = theta_.data();
+    return v;
+  }
+  [[nodiscard]] std::int64_t max_norm() const noexcept { return n_max_; }
+  [[nodiscard]] std::uint64_t count(std::int64_t n) const noexcept { return view().count(n); }
+  [[nodiscard]] static std::int64_t norm(const float* t) noexcept { return shell_view<L>::norm(t); }
+  [[nodiscard]] std::uint64_t rank(const float* t, std::int64_t n) const noexcept { return view().rank(t, n); }
+  void unrank(std::int64_t n, std::uint64_t idx, float* t) const noexcept { view().unrank(n, idx, t); }
+  /// The tables, for copying them elsewhere (the CUDA backend).
+  [[nodiscard]] const std::vector<std::uint64_t>& squares() const noexcept { return squares_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& odd() const noexcept { return odd_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& theta() const noexcept { return theta_; }
+
+private:
+  shell_view<L> view_without_theta() const noexcept {
+    shell_view<L> v;
+    v.squares = squares_.data();
+    v.odd = odd_.empty() ? nullptr : odd_.data();
+    v.n_max = n_max_;
+    v.squares_len = squares_len_;
+    v.odd_len = odd_len_;
+    return v;
+  }
+  // r_k(s) (odd = false) or o_k(s) (odd = true) for k <= dim, s < len, row-major.
+  static std::vector<std::uint64_t> counts(std::int64_t len, bool odd) {
+    const auto n = static_cast<std::size_t>(len);
+    std::vector<std::uint64_t> c((dim + 1) * n, 0);
+    c[0] = 1;
+    for (std::size_t k = 1; k <= dim; ++k) {
+      const std::uint64_t* prev = c.data() + (k - 1) * n;
+      std::uint64_t* row = c.data() + k * n;
+      for (std::int64_t s = 0; s < len; ++s) {
+        detail::dword total = 0; // terms below 2^63 (their row was checked), at most 2^24 of them
+        for (std::int64_t v = odd ? 1 : 0; v * v <= s; v += odd ? 2 : 1)
+          total += static_cast<detail::dword>(prev[static_cast<std::size_t>(s - v * v)]) * (v == 0 ? 1u : 2u);
+        require(total < (detail::dword{1} << 62), errc::invalid_argument,
+                "lattice_shells: shell counts exceed 2^62 (norm too large)");
+        row[static_cast<std::size_t>(s)] = static_cast<std::uint64_t>(total);
+      }
+    }
+    return c;
+  }
 
   std::int64_t n_max_;
-  std::vector<std::vector<std::uint64_t>> squares_;
-  std::vector<std::vector<std::uint64_t>> odd_;
+  std::int64_t squares_len_ = 0;
+  std::int64_t odd_len_ = 0;
+  std::vector<std::uint64_t> squares_;
+  std::vector<std::uint64_t> odd_;
   std::vector<std::uint64_t> theta_;
 };
 
-/// The ball code of K blocks of lattice L in `bits` bits (see the file comment). Host code,
-/// immutable after construction and safe to share between threads.
+/// The largest number of blocks and bits of a ball code.
+inline constexpr std::size_t ball_max_blocks = 128;
+inline constexpr std::size_t ball_max_bits = 4096;
+
+/// The per-point operations of a ball code over tables held elsewhere (see ball_code):
+/// trivially copyable, host and device.
+template <BallLattice L>
+struct ball_code_view {
+  static constexpr std::size_t dim = L::dim;
+  static constexpr int cap_bins = 128;
+  static constexpr std::size_t max_words = ball_max_bits / 64 + 2;
+
+  shell_view<L> shells;
+  const detail::word* table = nullptr;        ///< N_k(m), k < K, m <= budget (words each)
+  const std::uint64_t* bin_count = nullptr;   ///< c(v), v < cap_bins
+  const std::uint8_t* bin_of = nullptr;       ///< n / width for n < cap_bins · width
+  std::size_t blocks = 0;
+  std::size_t bits = 0;
+  std::size_t words = 1;
+  int width = 1;
+  int budget = 0;
+  std::uint8_t len[ball_max_blocks + 1] = {}; ///< words of N_k(budget), k <= K
+
+  /// The bin of a block point, or cap_bins when its norm is beyond the cap.
+  [[nodiscard]] KAKEYA_HOST_DEVICE int bin(const float* t) const noexcept {
+    const std::int64_t n = shell_view<L>::norm(t);
+    return n < static_cast<std::int64_t>(cap_bins) * width ? bin_of[n] : cap_bins;
+  }
+  /// Whether the K block points t (K · dim floats, lattice points) are in the codebook.
+  [[nodiscard]] KAKEYA_HOST_DEVICE bool contains(const float* t) const noexcept {
+    int total = 0;
+    for (std::size_t i = 0; i < blocks; ++i) {
+      const int b = bin(t + i * dim);
+      if (b >= cap_bins) return false;
+      total += b;
+      if (total > budget) return false;
+    }
+    return true;
+  }
+  /// The rank of codebook point t (contains(t) must hold) into `out` (words words).
+  KAKEYA_HOST_DEVICE void rank(const float* t, detail::word* out) const noexcept {
+    detail::big_zero(out, words);
+    int left[ball_max_blocks + 1];
+    left[0] = budget;
+    for (std::size_t i = 0; i < blocks; ++i) left[i + 1] = left[i] - bin(t + i * dim);
+    // Last block first: the partial sum is the rank of the suffix, < N_{rem+1}(left), so it
+    // fits the words of N_{rem+1}(budget).
+    for (std::size_t i = blocks; i-- > 0;) {
+      const float* ti = t + i * dim;
+      const std::int64_t n = shell_view<L>::norm(ti);
+      const int b = left[i] - left[i + 1];
+      std::uint64_t idx = shells.rank(ti, n);
+      for (std::int64_t m = static_cast<std::int64_t>(b) * width; m < n; ++m) idx += shells.count(m);
+      const std::size_t rem = blocks - 1 - i;
+      const std::size_t w = len[rem + 1];
+      for (int v = 0; v < b; ++v) detail::big_add_mul(out, row(rem, left[i] - v), bin_count[v], w);
+      detail::big_add_mul(out, row(rem, left[i] - b), idx, w);
+    }
+  }
+  /// The codebook point of rank `in` (words words; any value) into t (K · dim floats).
+  KAKEYA_HOST_DEVICE void unrank(const detail::word* in, float* t) const noexcept {
+    detail::word r[max_words];
+    detail::word p[max_words];
+    detail::big_copy(r, in, words);
+    int left = budget;
+    for (std::size_t i = 0; i < blocks; ++i) {
+      const std::size_t rem = blocks - 1 - i;
+      const std::size_t w = i == 0 ? words : len[rem + 1];
+      const int top = left < cap_bins - 1 ? left : cap_bins - 1;
+      // The bin: the largest v <= top with P(v) = Σ_{u<v} c(u) N_rem(left − u) <= r, found
+      // from double estimates, then settled exactly.
+      const detail::big_estimate rl = detail::big_estimate_of(r, w);
+      int v = 0;
+      double acc = 0.0;
+      while (v < top) {
+        acc += static_cast<double>(bin_count[v]) * detail::big_estimate_of(row(rem, left - v), w).relative_to(rl);
+        if (acc > 1.0) break;
+        ++v;
+      }
+      detail::big_zero(p, w);
+      for (int u = 0; u < v; ++u) detail::big_add_mul(p, row(rem, left - u), bin_count[u], w);
+      while (v > 0 && detail::big_compare(p, r, w) > 0) { // the estimate overshot
+        --v;
+        detail::big_sub_mul(p, row(rem, left - v), bin_count[v], w);
+      }
+      detail::big_sub(r, p, w);
+      while (v < top) { // the estimate undershot: move on while r >= c(v) N_rem(left − v)
+        detail::big_zero(p, w);
+        detail::big_add_mul(p, row(rem, left - v), bin_count[v], w);
+        if (detail::big_compare(r, p, w) < 0) break;
+        detail::big_sub(r, p, w);
+        ++v;
+      }
+      // The index within the bin, floor(r / N_rem(left − v)); past the count (any bits), the
+      // quotient is reduced mod c(v) and whatever r is left goes on to the next block.
+      const std::uint64_t q = detail::big_div_estimated(r, row(rem, left - v), w, p);
+      std::uint64_t j = q % bin_count[v];
+      std::int64_t n = static_cast<std::int64_t>(v) * width;
+      while (j >= shells.count(n)) j -= shells.count(n++);
+      shells.unrank(n, j, t + i * dim);
+      left -= v;
+    }
+  }
+
+  // N_rem(m) (words words).
+  [[nodiscard]] KAKEYA_HOST_DEVICE const detail::word* row(std::size_t rem, int m) const noexcept {
+    return table + (rem * static_cast<std::size_t>(budget + 1) + static_cast<std::size_t>(m)) * words;
+  }
+};
+
+/// The ball code of K blocks of lattice L in `bits` bits (see the file comment): its tables and
+/// parameters. Host code, immutable after construction and safe to share between threads;
+/// view() has the per-point operations.
 template <BallLattice L>
 class ball_code {
 public:
   static constexpr std::size_t dim = L::dim;
   /// Bins per block at most (the cap).
-  static constexpr int cap_bins = 128;
+  static constexpr int cap_bins = ball_code_view<L>::cap_bins;
   static_assert(cap_bins <= 255, "bins are stored as bytes");
   /// Target budget per block when choosing the bin width.
   static constexpr int bins_per_block = 16;
-  static constexpr std::size_t max_blocks = 128;
-  static constexpr std::size_t max_bits = 4096;
+  static constexpr std::size_t max_blocks = ball_max_blocks;
+  static constexpr std::size_t max_bits = ball_max_bits;
 
   /// The code of K blocks in at most `bits` bits, with the parameters chosen as the file
   /// comment says. @throws kakeya::error (errc::invalid_argument) for K outside 1..128, bits
@@ -233,6 +399,8 @@ public:
     choose_parameters();
     build_table();
   }
+  ball_code(const ball_code&) = delete; // views point into the tables
+  ball_code& operator=(const ball_code&) = delete;
 
   /// A process-wide shared instance per (L, blocks, bits): the tables are built once.
   static std::shared_ptr<const ball_code> shared(std::size_t blocks, std::size_t bits) {
@@ -246,6 +414,8 @@ public:
     return p;
   }
 
+  /// The per-point operations over this code's tables (valid while this object lives).
+  [[nodiscard]] const ball_code_view<L>& view() const noexcept { return view_; }
   [[nodiscard]] std::size_t blocks() const noexcept { return blocks_; }
   [[nodiscard]] std::size_t bits() const noexcept { return bits_; }
   [[nodiscard]] std::size_t words() const noexcept { return words_; }
@@ -262,126 +432,16 @@ public:
                                                       per_block * static_cast<std::int64_t>(blocks_));
     return static_cast<double>(lattice_shells<L>::norm_scale * total);
   }
-  /// The bin of a block point, or cap_bins when its norm is beyond the cap.
-  [[nodiscard]] int bin(const float* t) const noexcept {
-    const std::int64_t n = lattice_shells<L>::norm(t);
-    return n < static_cast<std::int64_t>(bin_of_.size()) ? bin_of_[static_cast<std::size_t>(n)] : cap_bins;
-  }
-  /// Whether the K block points t (K · dim floats, lattice points) are in the codebook.
-  [[nodiscard]] bool contains(const float* t) const noexcept {
-    int total = 0;
-    for (std::size_t i = 0; i < blocks_; ++i) {
-      const int b = bin(t + i * dim);
-      if (b >= cap_bins) return false;
-      total += b;
-      if (total > budget_) return false;
-    }
-    return true;
-  }
-  /// The rank of codebook point t (contains(t) must hold) into `out` (words() words).
-  void rank(const float* t, detail::word* out) const noexcept {
-    detail::big_zero(out, words_);
-    int left[max_blocks + 1];
-    int b[max_blocks];
-    std::uint64_t idx[max_blocks];
-    left[0] = budget_;
-    for (std::size_t i = 0; i < blocks_; ++i) {
-      const float* ti = t + i * dim;
-      const std::int64_t n = lattice_shells<L>::norm(ti);
-      b[i] = static_cast<int>(n / width_);
-      std::uint64_t j = shells_->rank(ti, n);
-      for (std::int64_t m = static_cast<std::int64_t>(b[i]) * width_; m < n; ++m) j += shells_->count(m);
-      idx[i] = j;
-      left[i + 1] = left[i] - b[i];
-    }
-    // Last block first: the partial sum is the rank of the suffix, < N_{rem+1}(left), so it
-    // fits the words of N_{rem+1}(budget).
-    for (std::size_t i = blocks_; i-- > 0;) {
-      const std::size_t rem = blocks_ - 1 - i;
-      const std::size_t w = len_[rem + 1];
-      for (int v = 0; v < b[i]; ++v) detail::big_add_mul(out, row(rem, left[i] - v), bin_count_[static_cast<std::size_t>(v)], w);
-      detail::big_add_mul(out, row(rem, left[i] - b[i]), idx[i], w);
-    }
-  }
-  /// The codebook point of rank `in` (words() words; any value) into t (K · dim floats).
-  void unrank(const detail::word* in, float* t) const noexcept {
-    detail::word r[max_bits / 64 + 2];
-    detail::word p[max_bits / 64 + 2];
-    detail::big_copy(r, in, words_);
-    int left = budget_;
-    for (std::size_t i = 0; i < blocks_; ++i) {
-      const std::size_t rem = blocks_ - 1 - i;
-      const std::size_t w = i == 0 ? words_ : len_[rem + 1];
-      const int top = std::min(left, cap_bins - 1);
-      // The bin: the largest v <= top with P(v) = Σ_{u<v} c(u) N_rem(left − u) <= r, found
-      // from the long double estimates and then checked exactly.
-      const long double rl = detail::big_to_ld(r, w);
-      int v = 0;
-      long double acc = 0.0L;
-      while (v < top) {
-        acc += static_cast<long double>(bin_count_[static_cast<std::size_t>(v)]) * row_ld(rem, left - v);
-        if (acc > rl) break;
-        ++v;
-      }
-      detail::big_zero(p, w);
-      for (int u = 0; u < v; ++u) detail::big_add_mul(p, row(rem, left - u), bin_count_[static_cast<std::size_t>(u)], w);
-      while (v > 0 && detail::big_compare(p, r, w) > 0) { // the estimate overshot
-        --v;
-        detail::big_sub_mul(p, row(rem, left - v), bin_count_[static_cast<std::size_t>(v)], w);
-      }
-      detail::big_sub(r, p, w);
-      for (;;) { // the estimate undershot: move on while r >= c(v) N_rem(left − v)
-        if (v >= top) break;
-        detail::big_zero(p, w);
-        detail::big_add_mul(p, row(rem, left - v), bin_count_[static_cast<std::size_t>(v)], w);
-        if (detail::big_compare(r, p, w) < 0) break;
-        detail::big_sub(r, p, w);
-        ++v;
-      }
-      // The index within the bin: q = floor(r / N_rem(left − v)), estimated and corrected;
-      // any q beyond the bin (only from a rank past the count) is reduced mod c(v).
-      const detail::word* nr = row(rem, left - v);
-      std::uint64_t q = quotient(r, nr, w, rem, left - v);
-      std::uint64_t j = q % bin_count_[static_cast<std::size_t>(v)];
-      std::int64_t n = static_cast<std::int64_t>(v) * width_;
-      while (j >= shells_->count(n)) j -= shells_->count(n++);
-      shells_->unrank(n, j, t + i * dim);
-      left -= v;
-    }
-  }
+  [[nodiscard]] int bin(const float* t) const noexcept { return view_.bin(t); }
+  [[nodiscard]] bool contains(const float* t) const noexcept { return view_.contains(t); }
+  void rank(const float* t, detail::word* out) const noexcept { view_.rank(t, out); }
+  void unrank(const detail::word* in, float* t) const noexcept { view_.unrank(in, t); }
+  /// The tables, for copying them elsewhere (the CUDA backend).
+  [[nodiscard]] const std::vector<detail::word>& table() const noexcept { return table_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& bin_counts() const noexcept { return bin_count_; }
+  [[nodiscard]] const std::vector<std::uint8_t>& bin_of() const noexcept { return bin_of_; }
 
 private:
-  // N_rem(m) (words_ words).
-  [[nodiscard]] const detail::word* row(std::size_t rem, int m) const noexcept {
-    return table_.data() + (rem * static_cast<std::size_t>(budget_ + 1) + static_cast<std::size_t>(m)) * words_;
-  }
-  [[nodiscard]] long double row_ld(std::size_t rem, int m) const noexcept {
-    return table_ld_[rem * static_cast<std::size_t>(budget_ + 1) + static_cast<std::size_t>(m)];
-  }
-  // floor(r / d) for d = N_rem(m) >= 1 (w words), leaving r mod d in r. The long double
-  // estimate is within 2 of the quotient for every rank below the count (the quotient is below
-  // 2^63 there); the bounded corrections only stop early on ranks past the count.
-  std::uint64_t quotient(detail::word* r, const detail::word* d, std::size_t w, std::size_t rem, int m) const noexcept {
-    detail::word p[max_bits / 64 + 2];
-    const long double est = std::floor(detail::big_to_ld(r, w) / row_ld(rem, m));
-    std::uint64_t q = est >= 9223372036854775807.0L ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(est);
-    for (int k = 0;; ++k) { // lower q while q · d > r
-      detail::big_zero(p, w);
-      if (detail::big_add_mul(p, d, q, w) == 0 && detail::big_compare(p, r, w) <= 0) break;
-      q = (k < 8 && q > 0) ? q - 1 : 0;
-      if (q == 0) {
-        detail::big_zero(p, w);
-        break;
-      }
-    }
-    detail::big_sub(r, p, w);
-    for (int k = 0; k < 8 && detail::big_compare(r, d, w) >= 0; ++k) { // raise q while r >= d
-      detail::big_sub(r, d, w);
-      ++q;
-    }
-    return q;
-  }
-
   // Estimates N_K(m) for m <= m_max in long double with bins of `width`; returns the largest
   // m <= m_max with N_K(m) <= 2^bits, or -1 when even N_K(m_max) fits (width too small).
   int estimate_budget(int width, int m_max, const lattice_shells<L>& s) const {
@@ -452,16 +512,22 @@ private:
             }
       if (!overflow && detail::big_below_pow2(at(blocks_, budget_), words_, bits_)) {
         total_.assign(at(blocks_, budget_), at(blocks_, budget_) + words_);
-        len_.assign(blocks_ + 1, 1);
+        table_.resize(blocks_ * cols * words_);
+        view_.shells = shells_->view();
+        view_.table = table_.data();
+        view_.bin_count = bin_count_.data();
+        view_.bin_of = bin_of_.data();
+        view_.blocks = blocks_;
+        view_.bits = bits_;
+        view_.words = words_;
+        view_.width = width_;
+        view_.budget = budget_;
         for (std::size_t k = 0; k <= blocks_; ++k) {
           const detail::word* top = at(k, budget_);
           std::size_t n = words_;
           while (n > 1 && top[n - 1] == 0) --n;
-          len_[k] = n;
+          view_.len[k] = static_cast<std::uint8_t>(n);
         }
-        table_.resize(blocks_ * cols * words_);
-        table_ld_.resize(blocks_ * cols);
-        for (std::size_t i = 0; i < table_ld_.size(); ++i) table_ld_[i] = detail::big_to_ld(table_.data() + i * words_, words_);
         return;
       }
       require(budget_ > 0, errc::invalid_argument, "ball code: " + std::to_string(bits_) + " bits are too few");
@@ -478,9 +544,8 @@ private:
   std::vector<std::uint64_t> bin_count_;
   std::vector<std::uint8_t> bin_of_;     // n -> n / width for n below the cap
   std::vector<detail::word> table_;      // N_k(m), k < K, m <= budget
-  std::vector<long double> table_ld_;    // the same, rounded
-  std::vector<std::size_t> len_;         // words of N_k(budget), k <= K
   std::vector<detail::word> total_;
+  ball_code_view<L> view_;
 };
 
 } // namespace kakeya
