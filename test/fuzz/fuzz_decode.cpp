@@ -42,6 +42,8 @@ const char* const specs[] = {
     // Voronoi codes: sanitizers and scalar = SIMD only (their layout has no leading fp32 gain)
     "e8v:rate=1", "e8v:rate=4", "e8v:rate=8", "d4v:rate=3", "d4v:rate=8,dither=7",
     "e8v:rate=2,betas=1/2/4/8",
+    // ball codes: also no leading fp32 gain
+    "e8b:rate=1", "e8b:rate=4", "e8b:rate=5.6,radius=1.2",
 };
 constexpr std::size_t n_specs = sizeof specs / sizeof specs[0];
 const std::size_t dims[] = {64, 128, 256, 512, 1024};

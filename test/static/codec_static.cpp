@@ -77,6 +77,18 @@ static_assert(std::is_trivially_copyable_v<voronoi_block<e8, 1, 16>> && std::is_
 static_assert(ue8m<2>::encode(1.0f) == 127u << 2 && ue8m<2>::decode(ue8m<2>::encode(1.25f)) == 1.25f);
 static_assert(ue8m<2>::decode(ue8m<2>::encode(1.125f)) == 1.0f);  // tie -> even mantissa
 static_assert(ue8m<2>::decode(ue8m<2>::encode(1.375f)) == 1.5f);  // tie -> even mantissa
+
+// Ball codes (lattice/ball.hpp, codec/ball_block.hpp, preset e8b): the views the CUDA backend
+// copies into kernels are trivially copyable; the owning block is a BlockQuantiser too.
+static_assert(BallLattice<e8> && BallLattice<d4> && BallLattice<dn<8>> && BallLattice<zn<4>>);
+static_assert(!BallLattice<zn<3>> && !BallLattice<dn<3>> && !BallLattice<int>); // empty shells below 4 dims
+static_assert(BlockQuantiser<ball_block<e8, 16>> && BlockQuantiser<ball_block_ref<e8, 64>>);
+static_assert(std::is_trivially_copyable_v<ball_block_ref<e8, 64>> && std::is_trivially_copyable_v<ball_code_view<e8>>);
+static_assert(std::is_trivially_copyable_v<shell_view<d4>>);
+static_assert(Codec<ball_e8<128>> && Codec<ball_e8<1024>>);
+static_assert(ball_e8<128>::quantiser_type::block == 128 && ball_e8<512>::quantiser_type::block == 512 &&
+              ball_e8<1024>::quantiser_type::block == 512 && ball_e8<64>::quantiser_type::block == 64);
+static_assert(ball_e8<128>::gain_bits == 13);
 } // namespace
 
 int main() { return 0; }
