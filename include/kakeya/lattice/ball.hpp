@@ -242,7 +242,9 @@ private:
     for (std::size_t k = 1; k <= dim; ++k) {
       const std::uint64_t* prev = c.data() + (k - 1) * n;
       std::uint64_t* row = c.data() + k * n;
-      for (std::int64_t s = 0; s < len; ++s) {
+      // k odd squares sum to k (mod 8): the other entries of an odd row are 0.
+      const std::int64_t first = odd ? static_cast<std::int64_t>(k % 8) : 0;
+      for (std::int64_t s = first; s < len; s += odd ? 8 : 1) {
         detail::dword total = 0; // terms below 2^63 (their row was checked), at most 2^24 of them
         for (std::int64_t v = odd ? 1 : 0; v * v <= s; v += odd ? 2 : 1)
           total += static_cast<detail::dword>(prev[static_cast<std::size_t>(s - v * v)]) * (v == 0 ? 1u : 2u);
