@@ -505,13 +505,21 @@ private:
       auto at = [&](std::size_t k, int m) { return table_.data() + (k * cols + static_cast<std::size_t>(m)) * words_; };
       for (int m = 0; m <= budget_; ++m) at(0, m)[0] = 1;
       bool overflow = false;
-      for (std::size_t k = 1; k <= blocks_ && !overflow; ++k)
+      // Row k is at most 128 · 2^63 times row k − 1, so it needs at most two words more: the
+      // products run over those words only (about half the work at large K).
+      std::size_t used = 1;
+      for (std::size_t k = 1; k <= blocks_ && !overflow; ++k) {
+        const std::size_t w = std::min(words_, used + 2);
         for (int m = 0; m <= budget_ && !overflow; ++m)
           for (int v = 0; v <= m && v < cap_bins; ++v)
-            if (detail::big_add_mul(at(k, m), at(k - 1, m - v), bin_count_[static_cast<std::size_t>(v)], words_) != 0) {
+            if (detail::big_add_mul(at(k, m), at(k - 1, m - v), bin_count_[static_cast<std::size_t>(v)], w) != 0) {
               overflow = true;
               break;
             }
+        const detail::word* top = at(k, budget_); // the row's largest value
+        used = w;
+        while (used > 1 && top[used - 1] == 0) --used;
+      }
       if (!overflow && detail::big_below_pow2(at(blocks_, budget_), words_, bits_)) {
         total_.assign(at(blocks_, budget_), at(blocks_, budget_) + words_);
         table_.resize(blocks_ * cols * words_);
