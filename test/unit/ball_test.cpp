@@ -271,6 +271,9 @@ BOOST_AUTO_TEST_CASE(e8b_preset_bits_spec_and_garbage) {
   BOOST_CHECK_THROW((make_ball<128, e8>(0.5)), kakeya::error);
   BOOST_CHECK_THROW((make_ball<128, e8>(6.5)), kakeya::error);
   BOOST_CHECK_THROW((make_ball<128, e8>(4.0, 3.0)), kakeya::error);
+  BOOST_CHECK_THROW((ball_block<e8, 64>(2)), kakeya::error);    // budget 0: the point 0 alone
+  BOOST_CHECK_THROW((ball_block<e8, 16>(5000)), kakeya::error); // beyond 4096 bits
+  BOOST_TEST((ball_block<e8, 16>(16).bits() == 16u)); // budget 1: 0, or 240 minimal vectors in one block
 
   const codec_spec s = parse_codec_spec("e8b:rate=4.5,radius=0.98");
   BOOST_TEST(s.ball_rate == 4.5);

@@ -157,11 +157,15 @@ public:
   ball_block() = default;
   /// The ball code of K blocks in `bits` bits with radius factor c.
   /// @throws kakeya::error (errc::invalid_argument) for bits outside 1..4096, c outside
-  /// [0.5, 2], or a code whose counts do not fit (see ball_code)
+  /// [0.5, 2], a code of the point 0 alone (budget 0), or a code whose counts do not fit (see
+  /// ball_code)
   explicit ball_block(std::size_t bits, double radius = default_radius) : radius_(radius) {
     require(radius >= 0.5 && radius <= 2.0, errc::invalid_argument,
             "ball code: radius factor must be in [0.5, 2], got " + std::to_string(radius));
     code_ = code_type::shared(K, bits);
+    require(code_->budget() >= 1, errc::invalid_argument,
+            "ball code: " + std::to_string(bits) + " bits hold only the point 0 for " + std::to_string(K) +
+                " blocks; give at least " + std::to_string(K * L::dim) + " bits");
     const double scale = shell_view<L>::norm_scale;
     const double w = code_->width();
     const double r2 = scale * (w * code_->budget() + static_cast<double>(K) * (w - 1.0) / 2.0);
