@@ -17,12 +17,12 @@
 ///   (with width 1 and no cap hit, the ball ‖t‖² <= 2·budget itself; with wider bins a ball up
 ///   to a thin shell). Its size N_K(budget), with N_k(m) = Σ_{v <= m} c(v) N_{k−1}(m − v),
 ///   c(v) the points of bin v, N_0 = 1, is at most 2^bits.
-/// - **Rank.** Lexicographic in (bin_1, …), with a block's index within its bin the least
-///   significant digit: rank_i = Σ_{v < b_i} c(v) N_{K−1−i}(M_i − v) + rank_{i+1} · c(b_i) +
-///   idx_i, M_i the budget left before block i. Unranking inverts it; any bits unrank to a
-///   codebook point (a rank past the count gives some point of the ball, never UB).
+/// - **Rank.** Lexicographic in (bin_1, idx_1, bin_2, idx_2, …), idx_i the block's index within
+///   its bin: rank = Σ_i [Σ_{v < b_i} c(v) N_{K−1−i}(M_i − v) + idx_i · N_{K−1−i}(M_i − b_i)],
+///   M_i the budget left before block i. Unranking inverts it; any bits unrank to a codebook
+///   point (a rank past the count gives some point of the ball, never UB).
 ///
-/// Parameters (`ball_code<L>::make(K, bits)`): the bin width is the smallest of 1, 2, 3, 4,
+/// Parameters (`ball_code<L>(K, bits)`): the bin width is the smallest of 1, 2, 3, 4,
 /// 6, 8, 12, 16, … for which the budget is at most 16 bins per block, the cap is 128 bins, and
 /// the budget is the largest with N_K(budget) <= 2^bits. Tables: N_k(m) for k < K, m <= budget
 /// (K · (budget + 1) big integers of ceil((bits + 1) / 64) words), built once per (Λ, K, bits)
