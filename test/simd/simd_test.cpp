@@ -289,6 +289,8 @@ void expect_kernel_for_type() {
     expect_kernel(make_lloyd_max<D>(5), "lloyd-max");
   else if constexpr (std::is_same_v<C, voronoi_e8<D>> || std::is_same_v<C, voronoi_d4<D>>)
     expect_kernel(C{}, "voronoi (per-vector code on the threads, no SIMD kernel yet)", false);
+  else if constexpr (std::is_same_v<C, ball_e8<D>>)
+    expect_kernel(C{}, "ball (per-vector code on the threads, no SIMD kernel yet)", false);
   else
     expect_kernel(C{}, "fp8");
 }
