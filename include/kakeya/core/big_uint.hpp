@@ -46,6 +46,26 @@ KAKEYA_HOST_DEVICE inline word big_mul_add(word* a, word m, word c, std::size_t 
   }
   return carry;
 }
+/// a += Σ_{v<n} m[v] · row_v, row_v = first − v·stride (n rows of w words, n <= 2^31; the sum
+/// must fit w words). Word by word, with the carries deferred to one 192-bit accumulator per
+/// word: the products of one word are independent, unlike n calls of big_add_mul, whose
+/// carry chain runs through memory.
+KAKEYA_HOST_DEVICE inline void big_add_mul_rows(word* a, const word* first, std::size_t stride, const word* m,
+                                                std::size_t n, std::size_t w) noexcept {
+  dword carry = 0;
+  for (std::size_t j = 0; j < w; ++j) {
+    dword lo = static_cast<dword>(a[j]) + carry; // < 2^64 + 2^71: no wrap
+    word hi = 0;
+    const word* col = first + j;
+    for (std::size_t v = 0; v < n; ++v, col -= stride) {
+      const dword p = static_cast<dword>(*col) * m[v];
+      lo += p;
+      hi += lo < p ? 1 : 0;
+    }
+    a[j] = static_cast<word>(lo);
+    carry = (lo >> 64) | (static_cast<dword>(hi) << 64);
+  }
+}
 /// a -= b·m (requires a >= b·m).
 KAKEYA_HOST_DEVICE inline void big_sub_mul(word* a, const word* b, word m, std::size_t w) noexcept {
   word carry = 0;

@@ -118,13 +118,29 @@ struct shell_view {
     for (std::size_t i = 0; i < dim; ++i) x[i] = static_cast<std::int64_t>(::rintf(t[i] * static_cast<float>(mult)));
     std::int64_t s = half ? 8 * n : norm_scale * n;
     std::uint64_t idx = half ? r(dim, norm_scale * n) : 0;
-    std::int64_t sum = 0;
-    for (std::size_t j = 0; j < dim; ++j) {
+    // Σ_{v < x} completions(v), the candidates v in [−√s, x) (odd ones for the half coset),
+    // from the symmetry v ↔ −v: the sum over all v ≠ 0 is 2·T with T known from the next row
+    // (r_{k+1}(s) = r_k(s) + 2 Σ_{u≥1} r_k(s − u²); o_{k+1}(s) = 2 Σ_{u odd} o_k(s − u²)), so
+    // only the |x| terms between 0 and x are summed.
+    for (std::size_t j = 0; j + 1 < dim; ++j) {
       const std::size_t left = dim - 1 - j;
-      for (std::int64_t v = first(s, half); v < x[j]; v += mult) idx += completions(left, s - v * v, sum + v, half);
-      s -= x[j] * x[j];
-      sum += x[j];
+      const std::int64_t xj = x[j];
+      const std::int64_t ax = xj < 0 ? -xj : xj;
+      std::uint64_t part = 0; // Σ over u = 1 (or 1, 3, …) up to |x| (x < 0) or x − 1 (x > 0)
+      const std::int64_t last = xj > 0 ? xj - 1 : ax;
+      for (std::int64_t u = 1; u <= last; u += mult) part += half ? o(left, s - u * u) : r(left, s - u * u);
+      if (!half) {
+        const std::uint64_t t = (r(left + 1, s) - r(left, s)) / 2;
+        idx += xj > 0 ? t + r(left, s) + part : t - part;
+      } else {
+        const std::uint64_t t = o(left + 1, s) / 2; // Σ over odd u >= 1 of o_left(s − u²)
+        idx += (xj > 0 ? t + part : t - part) / 2;  // each completion count is o_left / 2
+      }
+      s -= xj * xj;
     }
+    // The last coordinate: x² = s, and the only candidate below x is −x. Integer coset: it
+    // counts when x > 0. Half coset: −x moves Σu by 2x ≡ 2 (mod 4), so it never counts.
+    if (!half && x[dim - 1] > 0) ++idx;
     return idx;
   }
   /// The point of rank `idx` in shell n (idx < count(n), n <= n_max), written to t.
@@ -319,7 +335,7 @@ struct ball_code_view {
       for (std::int64_t m = static_cast<std::int64_t>(b) * width; m < n; ++m) idx += shells.count(m);
       const std::size_t rem = blocks - 1 - i;
       const std::size_t w = len[rem + 1];
-      for (int v = 0; v < b; ++v) detail::big_add_mul(out, row(rem, left[i] - v), bin_count[v], w);
+      detail::big_add_mul_rows(out, row(rem, left[i]), words, bin_count, static_cast<std::size_t>(b), w);
       detail::big_add_mul(out, row(rem, left[i] - b), idx, w);
     }
   }
@@ -344,7 +360,7 @@ struct ball_code_view {
         ++v;
       }
       detail::big_zero(p, w);
-      for (int u = 0; u < v; ++u) detail::big_add_mul(p, row(rem, left - u), bin_count[u], w);
+      detail::big_add_mul_rows(p, row(rem, left), words, bin_count, static_cast<std::size_t>(v), w);
       while (v > 0 && detail::big_compare(p, r, w) > 0) { // the estimate overshot
         --v;
         detail::big_sub_mul(p, row(rem, left - v), bin_count[v], w);
