@@ -102,8 +102,7 @@ struct ball_block_ref {
     if (place(x, 0, t)) return;
     double n = 0;
     for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
-    const double w = code.width;
-    const double n_ball = w * code.budget + static_cast<double>(K) * (w - 1.0) / 2.0;
+    const double n_ball = code.mean_norm();
     const double n_g = static_cast<double>(block) * granular_moment / shell_view<L>::norm_scale;
     const double ratio = n > n_ball ? (n_ball - n_g) / (n - n_g) : 1.0;
     int k = ratio > 0.0 ? static_cast<int>(::llround(shrink_steps * (1.0 - ::sqrt(ratio)))) : shrink_steps;
@@ -167,8 +166,7 @@ public:
             "ball code: " + std::to_string(bits) + " bits hold only the point 0 for " + std::to_string(K) +
                 " blocks; give at least " + std::to_string(K * L::dim) + " bits");
     const double scale = shell_view<L>::norm_scale;
-    const double w = code_->width();
-    const double r2 = scale * (w * code_->budget() + static_cast<double>(K) * (w - 1.0) / 2.0);
+    const double r2 = scale * code_->view().mean_norm();
     const double s = std::sqrt(static_cast<double>(block) / r2) / radius;
     ref_.code = code_->view();
     ref_.step = static_cast<float>(s);

@@ -384,6 +384,13 @@ struct ball_code_view {
     }
   }
 
+  /// The ball's integer norm at the bins' mean: width · budget + K · (width − 1) / 2 (the step
+  /// of ball_block and its overload estimate are both taken from it).
+  [[nodiscard]] KAKEYA_HOST_DEVICE double mean_norm() const noexcept {
+    const double w = width;
+    return w * budget + static_cast<double>(blocks) * (w - 1.0) / 2.0;
+  }
+
   // N_rem(m) (words words).
   [[nodiscard]] KAKEYA_HOST_DEVICE const detail::word* row(std::size_t rem, int m) const noexcept {
     return table + (rem * static_cast<std::size_t>(budget + 1) + static_cast<std::size_t>(m)) * words;
