@@ -157,8 +157,10 @@ ball_code_view<L> ball_device_view(const ball_code<L>& c) {
     return static_cast<const T*>(d);
   };
   ball_code_view<L> v = c.view();
-  v.table = upload(c.table());
+  v.counts = upload(c.counts());
+  v.prefix = upload(c.prefix());
   v.bin_count = upload(c.bin_counts());
+  v.in_bin = upload(c.in_bin());
   v.bin_of = upload(c.bin_of());
   v.shells.squares = upload(c.shells().squares());
   v.shells.odd = upload(c.shells().odd());

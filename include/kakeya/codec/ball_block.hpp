@@ -40,6 +40,8 @@ namespace kakeya {
 /// decodes to zeros).
 template <BallLattice L, std::size_t K>
 struct ball_block_ref {
+  using lattice = L;
+  static constexpr std::size_t blocks = K;
   static constexpr std::size_t block = K * L::dim;
   static constexpr std::size_t max_bits = ball_max_bits;
   static_assert(K >= 1 && K <= ball_max_blocks, "a ball has 1..128 blocks");
@@ -102,11 +104,7 @@ struct ball_block_ref {
     if (place(x, 0, t)) return;
     double n = 0;
     for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
-    const double n_ball = code.mean_norm();
-    const double n_g = static_cast<double>(block) * granular_moment / shell_view<L>::norm_scale;
-    const double ratio = n > n_ball ? (n_ball - n_g) / (n - n_g) : 1.0;
-    int k = ratio > 0.0 ? static_cast<int>(::llround(shrink_steps * (1.0 - ::sqrt(ratio)))) : shrink_steps;
-    k = k < 1 ? 1 : k > shrink_steps ? shrink_steps : k;
+    int k = first_shrink(n);
     if (place(x, k, t)) {
       float fit[block];
       for (;;) { // lower k while the point still fits
@@ -122,17 +120,33 @@ struct ball_block_ref {
       if (place(x, k, t)) return;
     for (std::size_t i = 0; i < block; ++i) t[i] = 0.0f;
   }
+  /// The overload search's first k for a point of integer norm n outside the ball (above).
+  [[nodiscard]] KAKEYA_HOST_DEVICE int first_shrink(double n) const noexcept {
+    const double n_ball = code.mean_norm();
+    const double n_g = static_cast<double>(block) * granular_moment / shell_view<L>::norm_scale;
+    const double ratio = n > n_ball ? (n_ball - n_g) / (n - n_g) : 1.0;
+    const int k = ratio > 0.0 ? static_cast<int>(::llround(shrink_steps * (1.0 - ::sqrt(ratio)))) : shrink_steps;
+    return k < 1 ? 1 : k > shrink_steps ? shrink_steps : k;
+  }
+  /// The overload search's step at k: max(1, k / 16).
+  KAKEYA_HOST_DEVICE static int step_of(int k) noexcept { return k / 16 > 1 ? k / 16 : 1; }
+
+  /// The shrink factor α_k = 1 − k / shrink_steps.
+  KAKEYA_HOST_DEVICE static float alpha_of(int k) noexcept {
+    return 1.0f - static_cast<float>(k) / static_cast<float>(shrink_steps);
+  }
+  /// t = Q_Λ(x · (1/s) · α) for one lattice block (L::dim floats each).
+  KAKEYA_HOST_DEVICE void place_block(const float* x, float alpha, float* t) const noexcept {
+    float u[L::dim];
+    for (std::size_t i = 0; i < L::dim; ++i) u[i] = x[i] * inv_step * alpha;
+    L::closest_point(std::span<const float, L::dim>(u), std::span<float, L::dim>(t, L::dim));
+  }
 
 private:
-  KAKEYA_HOST_DEVICE static int step_of(int k) noexcept { return k / 16 > 1 ? k / 16 : 1; }
   // t = Q_Λ(x · α_k / s) block by block; whether it is in the ball.
   KAKEYA_HOST_DEVICE bool place(std::span<const float, block> x, int k, float* t) const noexcept {
-    const float alpha = 1.0f - static_cast<float>(k) / static_cast<float>(shrink_steps);
-    float u[L::dim];
-    for (std::size_t b = 0; b < K; ++b) {
-      for (std::size_t i = 0; i < L::dim; ++i) u[i] = x[b * L::dim + i] * inv_step * alpha;
-      L::closest_point(std::span<const float, L::dim>(u), std::span<float, L::dim>(t + b * L::dim, L::dim));
-    }
+    const float alpha = alpha_of(k);
+    for (std::size_t b = 0; b < K; ++b) place_block(x.data() + b * L::dim, alpha, t + b * L::dim);
     return code.contains(t);
   }
 };

@@ -2,10 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file big_uint.hpp
-/// Unsigned integers of W 64-bit words (least significant word first) as plain word arrays:
-/// the few operations the ball codes' exact ranks need (lattice/ball.hpp), host and device; the
-/// width is a run-time value. No operation allocates; callers size the arrays and keep every value
-/// below 2^(64·W) (the ball code's counts are bounded by its 2^bits codebook size).
+/// What the ball codes' ranks (lattice/ball.hpp) need, host and device:
+///
+/// - **Rounded counts** (`fcount`): a count m · 2^e with a p-bit mantissa (p <= 32), packed
+///   in 64 bits as e << 32 | m. Values below 2^p are exact (e = 0); larger ones are
+///   normalised (2^(p−1) <= m < 2^p), so the packed integers order like the values.
+///   `fcount_add_mul` returns a + c · b rounded **up** to p bits, exactly (integer operations
+///   only, the same bits on every backend).
+/// - **Word arrays**: unsigned integers of w 64-bit words, least significant first, and the
+///   sparse operations on them with a term v · 2^e (v below 2^128): add, subtract, compare,
+///   the window floor(a / 2^e). None allocates; callers size the arrays.
 
 #include <cmath>
 #include <cstddef>
@@ -18,6 +24,73 @@ namespace kakeya::detail {
 using word = std::uint64_t;
 __extension__ typedef unsigned __int128 dword;
 
+/// The number of significant bits of v (0 for 0).
+KAKEYA_HOST_DEVICE inline int bit_length(word v) noexcept {
+#ifdef __CUDA_ARCH__
+  return 64 - __clzll(static_cast<long long>(v));
+#else
+  return v == 0 ? 0 : 64 - __builtin_clzll(v);
+#endif
+}
+KAKEYA_HOST_DEVICE inline int bit_length(dword v) noexcept {
+  const auto hi = static_cast<word>(v >> 64);
+  return hi != 0 ? 64 + bit_length(hi) : bit_length(static_cast<word>(v));
+}
+
+// ---- rounded counts ---------------------------------------------------------------------------
+
+/// The mantissa m of a packed count.
+KAKEYA_HOST_DEVICE inline std::uint32_t fcount_m(std::uint64_t c) noexcept { return static_cast<std::uint32_t>(c); }
+/// The exponent e of a packed count.
+KAKEYA_HOST_DEVICE inline int fcount_e(std::uint64_t c) noexcept { return static_cast<int>(c >> 32); }
+/// The packed count of m · 2^e.
+KAKEYA_HOST_DEVICE inline std::uint64_t fcount_pack(std::uint64_t m, int e) noexcept {
+  return static_cast<std::uint64_t>(e) << 32 | m;
+}
+/// The count v · 2^l rounded up to p significant bits (p in 1..32; l + bit_length(v) below
+/// 2^31).
+KAKEYA_HOST_DEVICE inline std::uint64_t fcount_round_up(dword v, int l, int p) noexcept {
+  const int n = bit_length(v);
+  if (l == 0 && n <= p) return fcount_pack(static_cast<word>(v), 0);
+  int shift = n - p; // n >= p here: l > 0 only for values of 126 bits and more
+  dword m = (v >> shift) + ((v & ((dword{1} << shift) - 1)) != 0 ? 1 : 0);
+  if (m >> p) { // rounded up to 2^p
+    m >>= 1;
+    ++shift;
+  }
+  return fcount_pack(static_cast<word>(m), shift + l);
+}
+/// a + c · b rounded up to p significant bits, for counts a and b (p-bit mantissas) and
+/// c < 2^63. The exact sum is held in a 126-bit window at the position of its top bit; lower
+/// bits that fall out count as one unit of the window each, so the result is an upper bound
+/// of the exact sum (and equals its rounding up whenever nothing falls out).
+KAKEYA_HOST_DEVICE inline std::uint64_t fcount_add_mul(std::uint64_t a, std::uint64_t b, std::uint64_t c, int p) noexcept {
+  const dword av = fcount_m(a);
+  const dword bv = static_cast<dword>(c) * fcount_m(b); // below 2^95
+  const int ae = fcount_e(a), be = fcount_e(b);
+  if (bv == 0) return a;
+  const int at = av == 0 ? 0 : ae + bit_length(av);
+  const int bt = be + bit_length(bv);
+  const int top = at > bt ? at : bt;
+  const int l = top > 126 ? top - 126 : 0;
+  int lost = 0;
+  const auto place = [&](dword v, int e) -> dword {
+    if (v == 0) return 0;
+    if (e >= l) return v << (e - l);
+    const int s = l - e;
+    if (s >= 128) {
+      ++lost;
+      return 0;
+    }
+    lost += (v & ((dword{1} << s) - 1)) != 0 ? 1 : 0;
+    return v >> s;
+  };
+  const dword w = place(av, ae) + place(bv, be);
+  return fcount_round_up(w + static_cast<dword>(lost), l, p);
+}
+
+// ---- word arrays ------------------------------------------------------------------------------
+
 /// a = 0.
 KAKEYA_HOST_DEVICE inline void big_zero(word* a, std::size_t w) noexcept {
   for (std::size_t i = 0; i < w; ++i) a[i] = 0;
@@ -26,81 +99,11 @@ KAKEYA_HOST_DEVICE inline void big_zero(word* a, std::size_t w) noexcept {
 KAKEYA_HOST_DEVICE inline void big_copy(word* a, const word* b, std::size_t w) noexcept {
   for (std::size_t i = 0; i < w; ++i) a[i] = b[i];
 }
-/// a += b·m; returns the carry out of the top word (0 when the caller's bound holds).
-KAKEYA_HOST_DEVICE inline word big_add_mul(word* a, const word* b, word m, std::size_t w) noexcept {
-  word carry = 0;
-  for (std::size_t i = 0; i < w; ++i) {
-    const dword t = static_cast<dword>(b[i]) * m + a[i] + carry;
-    a[i] = static_cast<word>(t);
-    carry = static_cast<word>(t >> 64);
-  }
-  return carry;
-}
-/// a = a·m + c; returns the carry out of the top word.
-KAKEYA_HOST_DEVICE inline word big_mul_add(word* a, word m, word c, std::size_t w) noexcept {
-  word carry = c;
-  for (std::size_t i = 0; i < w; ++i) {
-    const dword t = static_cast<dword>(a[i]) * m + carry;
-    a[i] = static_cast<word>(t);
-    carry = static_cast<word>(t >> 64);
-  }
-  return carry;
-}
-/// a += Σ_{v<n} m[v] · row_v, row_v = first − v·stride (n rows of w words, n <= 2^31; the sum
-/// must fit w words). Word by word, with the carries deferred to one 192-bit accumulator per
-/// word: the products of one word are independent, unlike n calls of big_add_mul, whose
-/// carry chain runs through memory.
-KAKEYA_HOST_DEVICE inline void big_add_mul_rows(word* a, const word* first, std::size_t stride, const word* m,
-                                                std::size_t n, std::size_t w) noexcept {
-  dword carry = 0;
-  for (std::size_t j = 0; j < w; ++j) {
-    dword lo = static_cast<dword>(a[j]) + carry; // < 2^64 + 2^71: no wrap
-    word hi = 0;
-    const word* col = first + j;
-    for (std::size_t v = 0; v < n; ++v, col -= stride) {
-      const dword p = static_cast<dword>(*col) * m[v];
-      lo += p;
-      hi += lo < p ? 1 : 0;
-    }
-    a[j] = static_cast<word>(lo);
-    carry = (lo >> 64) | (static_cast<dword>(hi) << 64);
-  }
-}
-/// a -= b·m (requires a >= b·m).
-KAKEYA_HOST_DEVICE inline void big_sub_mul(word* a, const word* b, word m, std::size_t w) noexcept {
-  word carry = 0;
-  for (std::size_t i = 0; i < w; ++i) {
-    const dword t = static_cast<dword>(b[i]) * m + carry;
-    const word lo = static_cast<word>(t);
-    carry = static_cast<word>(t >> 64) + (a[i] < lo ? 1 : 0);
-    a[i] -= lo;
-  }
-}
-/// a -= b (requires a >= b).
-KAKEYA_HOST_DEVICE inline void big_sub(word* a, const word* b, std::size_t w) noexcept {
-  word borrow = 0;
-  for (std::size_t i = 0; i < w; ++i) {
-    const word bi = b[i] + borrow;
-    const word next = (bi < borrow) || (a[i] < bi) ? 1 : 0;
-    a[i] -= bi;
-    borrow = next;
-  }
-}
 /// -1, 0 or 1 as a <, ==, > b.
 KAKEYA_HOST_DEVICE inline int big_compare(const word* a, const word* b, std::size_t w) noexcept {
   for (std::size_t i = w; i-- > 0;)
     if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
-}
-/// a = floor(a / m), returns a mod m (m > 0).
-KAKEYA_HOST_DEVICE inline word big_divmod(word* a, word m, std::size_t w) noexcept {
-  dword r = 0;
-  for (std::size_t i = w; i-- > 0;) {
-    const dword cur = (r << 64) | a[i];
-    a[i] = static_cast<word>(cur / m);
-    r = cur % m;
-  }
-  return static_cast<word>(r);
 }
 /// Whether a < 2^bits.
 KAKEYA_HOST_DEVICE inline bool big_below_pow2(const word* a, std::size_t w, std::size_t bits) noexcept {
@@ -114,59 +117,84 @@ KAKEYA_HOST_DEVICE inline bool big_below_pow2(const word* a, std::size_t w, std:
   }
   return true;
 }
+/// The number of words up to a's top nonzero word (0 for 0).
+KAKEYA_HOST_DEVICE inline std::size_t big_used(const word* a, std::size_t w) noexcept {
+  while (w > 0 && a[w - 1] == 0) --w;
+  return w;
+}
 /// The value as a long double, from its top two nonzero words (relative error below 2^-63).
 inline long double big_to_ld(const word* a, std::size_t w) noexcept {
-  std::size_t top = w;
-  while (top > 0 && a[top - 1] == 0) --top;
+  const std::size_t top = big_used(a, w);
   if (top == 0) return 0.0L;
   if (top == 1) return static_cast<long double>(a[0]);
   const long double v = static_cast<long double>(a[top - 1]) * 18446744073709551616.0L + static_cast<long double>(a[top - 2]);
   return std::ldexp(v, static_cast<int>(64 * (top - 2)));
 }
 
-/// A value m · 2^(64·e) in double precision (m below 2^128; relative error below 2^-51), for
-/// estimates whose results are then settled exactly.
-struct big_estimate {
-  double m = 0.0;
-  int e = 0;
-  /// (this value) / (o's value); 1e300 when o is 0.
-  [[nodiscard]] KAKEYA_HOST_DEVICE double relative_to(const big_estimate& o) const noexcept {
-    if (o.m == 0.0) return 1e300;
-    const int shift = 64 * (e - o.e);
-    if (shift > 960) return 1e300;
-    if (shift < -960) return 0.0;
-    return ::ldexp(m / o.m, shift);
-  }
+/// v · 2^(e mod 64) as three words (v below 2^128, its top bits beyond 192 dropped).
+struct shifted_term {
+  word x[3];
 };
-/// The estimate of a (w words) from its top three words.
-KAKEYA_HOST_DEVICE inline big_estimate big_estimate_of(const word* a, std::size_t w) noexcept {
-  std::size_t t = w;
-  while (t > 0 && a[t - 1] == 0) --t;
-  if (t == 0) return {};
-  --t; // the top nonzero word
-  double m = static_cast<double>(a[t]) * 18446744073709551616.0;
-  if (t >= 1) m += static_cast<double>(a[t - 1]);
-  if (t >= 2) m += static_cast<double>(a[t - 2]) * 5.421010862427522e-20; // 2^-64
-  return {m, static_cast<int>(t) - 1};
+KAKEYA_HOST_DEVICE inline shifted_term shift_term(dword v, int e) noexcept {
+  const int o = e % 64;
+  const auto lo = static_cast<word>(v), hi = static_cast<word>(v >> 64);
+  if (o == 0) return {{lo, hi, 0}};
+  return {{lo << o, (lo >> (64 - o)) | (hi << o), hi >> (64 - o)}};
 }
-/// floor(r / d) for d >= 1 (w words each), leaving r mod d in r; `scratch` holds w words.
-/// Each step subtracts e·d with e = floor((r/d)·(1 − 2^-40)) from the estimates (at least 1,
-/// at most 2^62): never more than the quotient, and three or four steps reach it for any
-/// quotient below 2^63. The steps are bounded (8): a quotient beyond that (only from invalid
-/// input) stops with r not reduced, and the quotient returned mod 2^64.
-KAKEYA_HOST_DEVICE inline std::uint64_t big_div_estimated(word* r, const word* d, std::size_t w, word* scratch) noexcept {
-  std::uint64_t q = 0;
-  const big_estimate de = big_estimate_of(d, w);
-  for (int step = 0; step < 8 && big_compare(r, d, w) >= 0; ++step) {
-    const double ratio = big_estimate_of(r, w).relative_to(de) * (1.0 - 0x1p-40);
-    std::uint64_t e = ratio >= 0x1p62 ? (std::uint64_t{1} << 62) : ratio < 1.0 ? 1 : static_cast<std::uint64_t>(ratio);
-    big_zero(scratch, w);
-    if (big_add_mul(scratch, d, e, w) != 0 || big_compare(scratch, r, w) > 0) { // not expected
-      e = 1;
-      big_copy(scratch, d, w);
-    }
-    big_sub(r, scratch, w);
-    q += e;
+/// a += v · 2^e (the sum must fit w words).
+KAKEYA_HOST_DEVICE inline void big_add_shifted(word* a, std::size_t w, dword v, int e) noexcept {
+  const shifted_term t = shift_term(v, e);
+  word carry = 0;
+  for (std::size_t i = static_cast<std::size_t>(e / 64), k = 0; i < w && (k < 3 || carry != 0); ++i, ++k) {
+    const word x = k < 3 ? t.x[k] : 0;
+    const word s = a[i] + x;
+    const word c1 = s < x ? 1 : 0;
+    a[i] = s + carry;
+    carry = c1 + (a[i] < carry ? 1 : 0);
+  }
+}
+/// a −= v · 2^e (requires a >= v · 2^e).
+KAKEYA_HOST_DEVICE inline void big_sub_shifted(word* a, std::size_t w, dword v, int e) noexcept {
+  const shifted_term t = shift_term(v, e);
+  word borrow = 0;
+  for (std::size_t i = static_cast<std::size_t>(e / 64), k = 0; i < w && (k < 3 || borrow != 0); ++i, ++k) {
+    const word x = k < 3 ? t.x[k] : 0;
+    const word d = a[i] - x;
+    const word b1 = a[i] < x ? 1 : 0;
+    a[i] = d - borrow;
+    borrow = b1 + (d < borrow ? 1 : 0);
+  }
+}
+/// Whether a >= v · 2^e; `used` is big_used(a) (a's words from there on are 0).
+KAKEYA_HOST_DEVICE inline bool big_at_least(const word* a, std::size_t used, dword v, int e) noexcept {
+  const std::size_t j = static_cast<std::size_t>(e / 64);
+  if (used > j + 3) return true;
+  const shifted_term t = shift_term(v, e);
+  for (std::size_t k = 3; k-- > 0;) {
+    const word ak = j + k < used ? a[j + k] : 0;
+    if (ak != t.x[k]) return ak > t.x[k];
+  }
+  return true; // equal in the words of the term; a's lower words only add
+}
+/// floor(a / 2^e), or ~0 when that is 2^128 or more; `used` is big_used(a).
+KAKEYA_HOST_DEVICE inline dword big_window(const word* a, std::size_t used, int e) noexcept {
+  const std::size_t j = static_cast<std::size_t>(e / 64);
+  const int o = e % 64;
+  if (used > j + 3) return ~dword{0};
+  const word w0 = j < used ? a[j] : 0, w1 = j + 1 < used ? a[j + 1] : 0, w2 = j + 2 < used ? a[j + 2] : 0;
+  if (o == 0) return w2 != 0 ? ~dword{0} : static_cast<dword>(w1) << 64 | w0;
+  if ((w2 >> o) != 0) return ~dword{0};
+  const word lo = (w0 >> o) | (w1 << (64 - o)), hi = (w1 >> o) | (w2 << (64 - o));
+  return static_cast<dword>(hi) << 64 | lo;
+}
+/// floor(v / m) for m >= 1 below 2^32, in 32-bit digits (no 128-bit division).
+KAKEYA_HOST_DEVICE inline dword div_small(dword v, std::uint32_t m) noexcept {
+  dword q = 0;
+  word r = 0;
+  for (int d = 3; d >= 0; --d) {
+    const word cur = r << 32 | static_cast<word>((v >> (32 * d)) & 0xffffffffu);
+    q |= static_cast<dword>(cur / m) << (32 * d);
+    r = cur % m;
   }
   return q;
 }

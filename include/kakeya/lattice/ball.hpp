@@ -15,18 +15,27 @@
 ///   a block's bin is at most `cap` − 1.
 /// - **The ball.** The codebook is every K-tuple of block points with Σ bin(t_i) <= `budget`
 ///   (with width 1 and no cap hit, the ball ‖t‖² <= 2·budget itself; with wider bins a ball up
-///   to a thin shell). Its size N_K(budget), with N_k(m) = Σ_{v <= m} c(v) N_{k−1}(m − v),
-///   c(v) the points of bin v, N_0 = 1, is at most 2^bits.
+///   to a thin shell). Its exact size is N_K(budget), N_k(m) = Σ_{v <= m} c(v) N_{k−1}(m − v),
+///   c(v) the points of bin v, N_0 = 1.
+/// - **Rounded counts.** The ranks use counts rounded up to 32 significant bits
+///   (core/big_uint.hpp, fcount): Ñ_0 = 1, P_k(m, 0) = 0,
+///   P_k(m, v + 1) = ⌈P_k(m, v) + c(v) Ñ_k(m − v)⌉ and Ñ_{k+1}(m) = P_k(m, last bin) — the
+///   same fold as N with each partial sum rounded up. Each Ñ_k(m) is at least N_k(m), larger by
+///   below 2^-17 (about 10^-5 bits per ball), and Ñ_K(budget) <= 2^bits.
 /// - **Rank.** Lexicographic in (bin_1, idx_1, bin_2, idx_2, …), idx_i the block's index within
-///   its bin: rank = Σ_i [Σ_{v < b_i} c(v) N_{K−1−i}(M_i − v) + idx_i · N_{K−1−i}(M_i − b_i)],
-///   M_i the budget left before block i. Unranking inverts it; any bits unrank to a codebook
-///   point (a rank past the count gives some point of the ball, never UB).
+///   its bin: rank = Σ_i [P_{K−1−i}(M_i, b_i) + idx_i · Ñ_{K−1−i}(M_i − b_i)], M_i the budget
+///   left before block i. Each block owns the interval [P(b), P(b) + c(b) Ñ(M − b)) of its
+///   level, inside [P(b), P(b + 1)): ranks are injective and below Ñ_K(budget). Each term is a
+///   32-bit (or 95-bit) number at a bit offset, so a rank is 2K sparse additions, with no
+///   dependence between the blocks. Unranking inverts it; any bits unrank to a codebook point
+///   (a rank past the space, or in a rounding gap, gives some point of the ball, never UB).
 ///
 /// Parameters (`ball_code<L>(K, bits)`): the bin width is the smallest of 1, 2, 3, 4,
 /// 6, 8, 12, 16, … for which the budget is at most 16 bins per block, the cap is 128 bins, and
-/// the budget is the largest with N_K(budget) <= 2^bits. Tables: N_k(m) for k < K, m <= budget
-/// (K · (budget + 1) big integers of ceil((bits + 1) / 64) words), built once per (Λ, K, bits)
-/// and shared (`ball_code<L>::shared`).
+/// the budget is the largest with Ñ_K(budget) <= 2^bits. Tables (built once per (Λ, K, bits)
+/// and shared, `ball_code<L>::shared`): Ñ_k(m) for k <= K, m <= budget, and P_k(m, v) for
+/// v <= 48 (larger bins, rare, continue the fold), 8 bytes each; the bins' sizes and the
+/// offsets of their shells.
 ///
 /// The owning classes (`lattice_shells`, `ball_code`) are host code; their `view()`s
 /// (`shell_view`, `ball_code_view`: pointers and sizes, trivially copyable) hold every
@@ -126,9 +135,13 @@ struct shell_view {
       const std::size_t left = dim - 1 - j;
       const std::int64_t xj = x[j];
       const std::int64_t ax = xj < 0 ? -xj : xj;
-      std::uint64_t part = 0; // Σ over u = 1 (or 1, 3, …) up to |x| (x < 0) or x − 1 (x > 0)
+      // Σ over u = 1 (or 1, 3, …) up to |x| (x < 0) or x − 1 (x > 0); u² <= x² <= s, so the
+      // row is read without bounds checks.
+      std::uint64_t part = 0;
       const std::int64_t last = xj > 0 ? xj - 1 : ax;
-      for (std::int64_t u = 1; u <= last; u += mult) part += half ? o(left, s - u * u) : r(left, s - u * u);
+      const std::uint64_t* row = half ? odd + static_cast<std::int64_t>(left) * odd_len
+                                      : squares + static_cast<std::int64_t>(left) * squares_len;
+      for (std::int64_t u = 1; u <= last; u += mult) part += row[s - u * u];
       if (!half) {
         const std::uint64_t t = (r(left + 1, s) - r(left, s)) / 2;
         idx += xj > 0 ? t + r(left, s) + part : t - part;
@@ -291,17 +304,21 @@ struct ball_code_view {
   static constexpr std::size_t dim = L::dim;
   static constexpr int cap_bins = 128;
   static constexpr std::size_t max_words = ball_max_bits / 64 + 2;
+  /// Prefix sums P_k(m, v) stored per (k, m): v = 1 .. stored_bins (further ones are folded).
+  static constexpr int stored_bins = 48;
 
   shell_view<L> shells;
-  const detail::word* table = nullptr;        ///< N_k(m), k < K, m <= budget (words each)
-  const std::uint64_t* bin_count = nullptr;   ///< c(v), v < cap_bins
-  const std::uint8_t* bin_of = nullptr;       ///< n / width for n < cap_bins · width
+  const std::uint64_t* counts = nullptr;     ///< Ñ_k(m), k <= K, m <= budget (packed fcounts)
+  const std::uint64_t* prefix = nullptr;     ///< P_k(m, v), k < K, m <= budget, 1 <= v <= stored_bins
+  const std::uint64_t* bin_count = nullptr;  ///< c(v), v < cap_bins
+  const std::uint64_t* in_bin = nullptr;     ///< θ(width·(n/width)) + … + θ(n − 1), n < cap_bins · width
+  const std::uint8_t* bin_of = nullptr;      ///< n / width for n < cap_bins · width
   std::size_t blocks = 0;
   std::size_t bits = 0;
   std::size_t words = 1;
   int width = 1;
   int budget = 0;
-  std::uint8_t len[ball_max_blocks + 1] = {}; ///< words of N_k(budget), k <= K
+  int precision = 32; ///< significant bits of the counts
 
   /// The bin of a block point, or cap_bins when its norm is beyond the cap.
   [[nodiscard]] KAKEYA_HOST_DEVICE int bin(const float* t) const noexcept {
@@ -319,69 +336,93 @@ struct ball_code_view {
     }
     return true;
   }
-  /// The rank of codebook point t (contains(t) must hold) into `out` (words words).
+  /// The index of block point t (norm n, in the codebook's bins) within its bin.
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t index_in_bin(const float* t, std::int64_t n) const noexcept {
+    return in_bin[n] + shells.rank(t, n);
+  }
+  /// The rank of codebook point t (contains(t) must hold) into `out` (words words): the sum
+  /// over the blocks of their block_terms, added in any order.
   KAKEYA_HOST_DEVICE void rank(const float* t, detail::word* out) const noexcept {
     detail::big_zero(out, words);
-    int left[ball_max_blocks + 1];
-    left[0] = budget;
-    for (std::size_t i = 0; i < blocks; ++i) left[i + 1] = left[i] - bin(t + i * dim);
-    // Last block first: the partial sum is the rank of the suffix, < N_{rem+1}(left), so it
-    // fits the words of N_{rem+1}(budget).
-    for (std::size_t i = blocks; i-- > 0;) {
+    int left = budget;
+    for (std::size_t i = 0; i < blocks; ++i) {
       const float* ti = t + i * dim;
       const std::int64_t n = shell_view<L>::norm(ti);
-      const int b = left[i] - left[i + 1];
-      std::uint64_t idx = shells.rank(ti, n);
-      for (std::int64_t m = static_cast<std::int64_t>(b) * width; m < n; ++m) idx += shells.count(m);
-      const std::size_t rem = blocks - 1 - i;
-      const std::size_t w = len[rem + 1];
-      detail::big_add_mul_rows(out, row(rem, left[i]), words, bin_count, static_cast<std::size_t>(b), w);
-      detail::big_add_mul(out, row(rem, left[i] - b), idx, w);
+      const int b = bin_of[n];
+      rank_term terms[2];
+      block_terms(blocks - 1 - i, left, b, index_in_bin(ti, n), terms);
+      for (const rank_term& r : terms) detail::big_add_shifted(out, words, r.v, r.e);
+      left -= b;
     }
+  }
+  /// A rank term v · 2^e (v below 2^95).
+  struct rank_term {
+    detail::dword v;
+    int e;
+  };
+  /// The rank terms of a block in bin b with index idx in it, `rem` blocks after it and `left`
+  /// of the budget before it: P_rem(left, b) and idx · Ñ_rem(left − b).
+  KAKEYA_HOST_DEVICE void block_terms(std::size_t rem, int left, int b, std::uint64_t idx, rank_term (&out)[2]) const noexcept {
+    const std::uint64_t p = prefix_at(rem, left, b);
+    const std::uint64_t c = count(rem, left - b);
+    out[0] = {detail::fcount_m(p), detail::fcount_e(p)};
+    out[1] = {static_cast<detail::dword>(idx) * detail::fcount_m(c), detail::fcount_e(c)};
   }
   /// The codebook point of rank `in` (words words; any value) into t (K · dim floats).
   KAKEYA_HOST_DEVICE void unrank(const detail::word* in, float* t) const noexcept {
+    walk(in, [&](std::size_t i, int v, std::uint64_t j) { place_in_bin(v, j, t + i * dim); });
+  }
+  /// The serial part of unrank: for each block i in order, its bin v and index j in the bin,
+  /// passed to emit(i, v, j) (place_in_bin makes the point; the blocks are independent).
+  template <class Emit>
+  KAKEYA_HOST_DEVICE void walk(const detail::word* in, Emit&& emit) const noexcept {
     detail::word r[max_words];
-    detail::word p[max_words];
     detail::big_copy(r, in, words);
+    std::size_t used = detail::big_used(r, words);
     int left = budget;
     for (std::size_t i = 0; i < blocks; ++i) {
       const std::size_t rem = blocks - 1 - i;
-      const std::size_t w = i == 0 ? words : len[rem + 1];
       const int top = left < cap_bins - 1 ? left : cap_bins - 1;
-      // The bin: the largest v <= top with P(v) = Σ_{u<v} c(u) N_rem(left − u) <= r, found
-      // from double estimates, then settled exactly.
-      const detail::big_estimate rl = detail::big_estimate_of(r, w);
-      int v = 0;
-      double acc = 0.0;
-      while (v < top) {
-        acc += static_cast<double>(bin_count[v]) * detail::big_estimate_of(row(rem, left - v), w).relative_to(rl);
-        if (acc > 1.0) break;
-        ++v;
+      // The bin: the largest v <= top with P_rem(left, v) <= r (P(0) = 0 <= r): a binary
+      // search over the stored prefix sums, then the fold beyond them.
+      const int stored = top < stored_bins ? top : stored_bins;
+      int lo = 0, hi = stored;
+      while (lo < hi) {
+        const int mid = (lo + hi + 1) / 2;
+        if (at_least(r, used, prefix_at(rem, left, mid))) lo = mid;
+        else hi = mid - 1;
       }
-      detail::big_zero(p, w);
-      detail::big_add_mul_rows(p, row(rem, left), words, bin_count, static_cast<std::size_t>(v), w);
-      while (v > 0 && detail::big_compare(p, r, w) > 0) { // the estimate overshot
-        --v;
-        detail::big_sub_mul(p, row(rem, left - v), bin_count[v], w);
-      }
-      detail::big_sub(r, p, w);
-      while (v < top) { // the estimate undershot: move on while r >= c(v) N_rem(left − v)
-        detail::big_zero(p, w);
-        detail::big_add_mul(p, row(rem, left - v), bin_count[v], w);
-        if (detail::big_compare(r, p, w) < 0) break;
-        detail::big_sub(r, p, w);
-        ++v;
-      }
-      // The index within the bin, floor(r / N_rem(left − v)); past the count (any bits), the
-      // quotient is reduced mod c(v) and whatever r is left goes on to the next block.
-      const std::uint64_t q = detail::big_div_estimated(r, row(rem, left - v), w, p);
-      std::uint64_t j = q % bin_count[v];
-      std::int64_t n = static_cast<std::int64_t>(v) * width;
-      while (j >= shells.count(n)) j -= shells.count(n++);
-      shells.unrank(n, j, t + i * dim);
+      int v = lo;
+      std::uint64_t p = prefix_at(rem, left, v);
+      if (v == stored_bins)
+        for (; v < top; ++v) {
+          const std::uint64_t next = detail::fcount_add_mul(p, count(rem, left - v), bin_count[v], precision);
+          if (!at_least(r, used, next)) break;
+          p = next;
+        }
+      detail::big_sub_shifted(r, words, detail::fcount_m(p), detail::fcount_e(p));
+      used = detail::big_used(r, used);
+      // The index within the bin, floor(r / Ñ_rem(left − v)), at most c(v) − 1 (any bits: the
+      // rest of r goes on to the next block).
+      const std::uint64_t c = count(rem, left - v);
+      const detail::dword q = detail::div_small(detail::big_window(r, used, detail::fcount_e(c)), detail::fcount_m(c));
+      const std::uint64_t j = q < bin_count[v] ? static_cast<std::uint64_t>(q) : bin_count[v] - 1;
+      detail::big_sub_shifted(r, words, static_cast<detail::dword>(j) * detail::fcount_m(c), detail::fcount_e(c));
+      used = detail::big_used(r, used);
+      emit(i, v, j);
       left -= v;
     }
+  }
+  /// The block point of index j in bin v (j < c(v)) into t (dim floats).
+  KAKEYA_HOST_DEVICE void place_in_bin(int v, std::uint64_t j, float* t) const noexcept {
+    // The shell: the largest n of the bin with in_bin[n] <= j.
+    std::int64_t lo = static_cast<std::int64_t>(v) * width, hi = lo + width - 1;
+    while (lo < hi) {
+      const std::int64_t mid = (lo + hi + 1) / 2;
+      if (in_bin[mid] <= j) lo = mid;
+      else hi = mid - 1;
+    }
+    shells.unrank(lo, j - in_bin[lo], t);
   }
 
   /// The ball's integer norm at the bins' mean: width · budget + K · (width − 1) / 2 (the step
@@ -390,10 +431,24 @@ struct ball_code_view {
     const double w = width;
     return w * budget + static_cast<double>(blocks) * (w - 1.0) / 2.0;
   }
+  /// Ñ_k(m) (packed).
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t count(std::size_t k, int m) const noexcept {
+    return counts[k * static_cast<std::size_t>(budget + 1) + static_cast<std::size_t>(m)];
+  }
+  /// P_k(m, v) for v <= min(m, cap_bins − 1) + 1 (packed): from the table up to stored_bins,
+  /// folded on from there.
+  [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t prefix_at(std::size_t k, int m, int v) const noexcept {
+    if (v == 0) return 0;
+    const int stored = v < stored_bins ? v : stored_bins;
+    std::uint64_t p = prefix[(k * static_cast<std::size_t>(budget + 1) + static_cast<std::size_t>(m)) * stored_bins +
+                             static_cast<std::size_t>(stored - 1)];
+    for (int u = stored; u < v; ++u) p = detail::fcount_add_mul(p, count(k, m - u), bin_count[u], precision);
+    return p;
+  }
 
-  // N_rem(m) (words words).
-  [[nodiscard]] KAKEYA_HOST_DEVICE const detail::word* row(std::size_t rem, int m) const noexcept {
-    return table + (rem * static_cast<std::size_t>(budget + 1) + static_cast<std::size_t>(m)) * words;
+private:
+  [[nodiscard]] KAKEYA_HOST_DEVICE static bool at_least(const detail::word* r, std::size_t used, std::uint64_t p) noexcept {
+    return detail::big_at_least(r, used, detail::fcount_m(p), detail::fcount_e(p));
   }
 };
 
@@ -407,27 +462,36 @@ public:
   /// Bins per block at most (the cap).
   static constexpr int cap_bins = ball_code_view<L>::cap_bins;
   static_assert(cap_bins <= 255, "bins are stored as bytes");
+  static constexpr int stored_bins = ball_code_view<L>::stored_bins;
   /// Target budget per block when choosing the bin width.
   static constexpr int bins_per_block = 16;
   static constexpr std::size_t max_blocks = ball_max_blocks;
   static constexpr std::size_t max_bits = ball_max_bits;
+  /// Significant bits of the counts by default.
+  static constexpr int default_precision = 32;
 
   /// The code of K blocks in at most `bits` bits, with the parameters chosen as the file
-  /// comment says. @throws kakeya::error (errc::invalid_argument) for K outside 1..128, bits
-  /// outside 1..4096, or parameters whose counts do not fit the tables' integers
-  ball_code(std::size_t blocks, std::size_t bits) : blocks_(blocks), bits_(bits) {
+  /// comment says and counts of `precision` significant bits (1..32; the default 32 loses
+  /// below 2^-20 of the code space; smaller values are for tests of the rounding).
+  /// @throws kakeya::error (errc::invalid_argument) for K outside 1..128, bits outside
+  /// 1..4096, precision outside 1..32, or parameters whose counts do not fit 2^63 per bin
+  ball_code(std::size_t blocks, std::size_t bits, int precision = default_precision)
+      : blocks_(blocks), bits_(bits), precision_(precision) {
     require(blocks >= 1 && blocks <= max_blocks, errc::invalid_argument,
             "ball code: blocks must be in 1..128, got " + std::to_string(blocks));
     require(bits >= 1 && bits <= max_bits, errc::invalid_argument,
             "ball code: bits must be in 1..4096, got " + std::to_string(bits));
+    require(precision >= 1 && precision <= 32, errc::invalid_argument,
+            "ball code: precision must be in 1..32, got " + std::to_string(precision));
     words_ = (bits + 1 + 63) / 64;
     choose_parameters();
-    build_table();
+    build_tables();
   }
   ball_code(const ball_code&) = delete; // views point into the tables
   ball_code& operator=(const ball_code&) = delete;
 
-  /// A process-wide shared instance per (L, blocks, bits): the tables are built once.
+  /// A process-wide shared instance per (L, blocks, bits) with the default precision: the
+  /// tables are built once.
   static std::shared_ptr<const ball_code> shared(std::size_t blocks, std::size_t bits) {
     static std::mutex m;
     static std::map<std::pair<std::size_t, std::size_t>, std::weak_ptr<const ball_code>> cache;
@@ -446,9 +510,11 @@ public:
   [[nodiscard]] std::size_t words() const noexcept { return words_; }
   [[nodiscard]] int width() const noexcept { return width_; }
   [[nodiscard]] int budget() const noexcept { return budget_; }
+  [[nodiscard]] int precision() const noexcept { return precision_; }
   [[nodiscard]] const lattice_shells<L>& shells() const noexcept { return *shells_; }
-  /// The number of codebook points, N_K(budget) (words() words).
-  [[nodiscard]] const detail::word* count() const noexcept { return total_.data(); }
+  /// The size of the rank space, Ñ_K(budget) <= 2^bits (packed fcount): every codebook point
+  /// ranks below it; the exact number of points is at most this.
+  [[nodiscard]] std::uint64_t count() const noexcept { return view_.count(blocks_, budget_); }
   /// The largest squared norm ‖t‖² a codebook point can have: scale · (width · budget + K · (width − 1)),
   /// capped per block.
   [[nodiscard]] double max_squared_norm() const noexcept {
@@ -462,8 +528,10 @@ public:
   void rank(const float* t, detail::word* out) const noexcept { view_.rank(t, out); }
   void unrank(const detail::word* in, float* t) const noexcept { view_.unrank(in, t); }
   /// The tables, for copying them elsewhere (the CUDA backend).
-  [[nodiscard]] const std::vector<detail::word>& table() const noexcept { return table_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& counts() const noexcept { return counts_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& prefix() const noexcept { return prefix_; }
   [[nodiscard]] const std::vector<std::uint64_t>& bin_counts() const noexcept { return bin_count_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& in_bin() const noexcept { return in_bin_; }
   [[nodiscard]] const std::vector<std::uint8_t>& bin_of() const noexcept { return bin_of_; }
 
 private:
@@ -509,75 +577,89 @@ private:
     throw error(errc::invalid_argument, "ball code: no bin width fits " + std::to_string(bits_) + " bits");
   }
 
-  void build_table() {
-    bin_of_.resize(static_cast<std::size_t>(cap_bins) * static_cast<std::size_t>(width_));
-    for (std::size_t n = 0; n < bin_of_.size(); ++n) bin_of_[n] = static_cast<std::uint8_t>(n / static_cast<std::size_t>(width_));
+  // Whether the packed count c is at most 2^bits.
+  bool fits(std::uint64_t c) const noexcept {
+    const int e = detail::fcount_e(c);
+    const std::uint64_t m = detail::fcount_m(c);
+    return static_cast<std::size_t>(e) <= bits_ &&
+           static_cast<std::size_t>(detail::bit_length(m - 1)) <= bits_ - static_cast<std::size_t>(e);
+  }
+
+  void build_tables() {
+    const std::size_t cells = static_cast<std::size_t>(cap_bins) * static_cast<std::size_t>(width_);
+    bin_of_.resize(cells);
+    in_bin_.resize(cells);
     bin_count_.assign(cap_bins, 0);
-    for (int v = 0; v < cap_bins; ++v)
-      for (int n = v * width_; n < (v + 1) * width_; ++n) {
-        const std::uint64_t c = shells_->count(n);
-        require(bin_count_[static_cast<std::size_t>(v)] + c >= c && bin_count_[static_cast<std::size_t>(v)] + c < (std::uint64_t{1} << 63),
-                errc::invalid_argument, "ball code: a bin's point count exceeds 2^63");
-        bin_count_[static_cast<std::size_t>(v)] += c;
-      }
-    // Rows N_k(m), k = 0 .. K (row K is the total), m = 0 .. budget; the budget is lowered while
-    // the exact total exceeds 2^bits (the long double estimate may be off at the boundary).
-    for (;;) {
-      const std::size_t cols = static_cast<std::size_t>(budget_ + 1);
-      table_.assign((blocks_ + 1) * cols * words_, 0);
-      auto at = [&](std::size_t k, int m) { return table_.data() + (k * cols + static_cast<std::size_t>(m)) * words_; };
-      for (int m = 0; m <= budget_; ++m) at(0, m)[0] = 1;
-      bool overflow = false;
-      // Row k is at most 128 · 2^63 times row k − 1, so it needs at most two words more: the
-      // products run over those words only (about half the work at large K).
-      std::size_t used = 1;
-      for (std::size_t k = 1; k <= blocks_ && !overflow; ++k) {
-        const std::size_t w = std::min(words_, used + 2);
-        for (int m = 0; m <= budget_ && !overflow; ++m)
-          for (int v = 0; v <= m && v < cap_bins; ++v)
-            if (detail::big_add_mul(at(k, m), at(k - 1, m - v), bin_count_[static_cast<std::size_t>(v)], w) != 0) {
-              overflow = true;
-              break;
-            }
-        const detail::word* top = at(k, budget_); // the row's largest value
-        used = w;
-        while (used > 1 && top[used - 1] == 0) --used;
-      }
-      if (!overflow && detail::big_below_pow2(at(blocks_, budget_), words_, bits_)) {
-        total_.assign(at(blocks_, budget_), at(blocks_, budget_) + words_);
-        table_.resize(blocks_ * cols * words_);
-        view_.shells = shells_->view();
-        view_.table = table_.data();
-        view_.bin_count = bin_count_.data();
-        view_.bin_of = bin_of_.data();
-        view_.blocks = blocks_;
-        view_.bits = bits_;
-        view_.words = words_;
-        view_.width = width_;
-        view_.budget = budget_;
-        for (std::size_t k = 0; k <= blocks_; ++k) {
-          const detail::word* top = at(k, budget_);
-          std::size_t n = words_;
-          while (n > 1 && top[n - 1] == 0) --n;
-          view_.len[k] = static_cast<std::uint8_t>(n);
-        }
-        return;
-      }
-      require(budget_ > 0, errc::invalid_argument, "ball code: " + std::to_string(bits_) + " bits are too few");
-      --budget_;
+    for (std::size_t n = 0; n < cells; ++n) {
+      const std::size_t v = n / static_cast<std::size_t>(width_);
+      bin_of_[n] = static_cast<std::uint8_t>(v);
+      in_bin_[n] = bin_count_[v];
+      const std::uint64_t c = shells_->count(static_cast<std::int64_t>(n));
+      require(bin_count_[v] + c >= c && bin_count_[v] + c < (std::uint64_t{1} << 63), errc::invalid_argument,
+              "ball code: a bin's point count exceeds 2^63");
+      bin_count_[v] += c;
     }
+    // Ñ_k(m) for m up to one past the estimated budget (the estimate may be off by one either
+    // way at the boundary), then the budget is the largest m with Ñ_K(m) <= 2^bits.
+    const int m_top = budget_ + 1;
+    const std::size_t cols = static_cast<std::size_t>(m_top + 1);
+    std::vector<std::uint64_t> n((blocks_ + 1) * cols, 0);
+    for (std::size_t m = 0; m < cols; ++m) n[m] = detail::fcount_pack(1, 0);
+    for (std::size_t k = 0; k < blocks_; ++k)
+      for (int m = 0; m <= m_top; ++m) {
+        std::uint64_t s = 0;
+        for (int v = 0; v <= m && v < cap_bins; ++v)
+          s = detail::fcount_add_mul(s, n[k * cols + static_cast<std::size_t>(m - v)], bin_count_[static_cast<std::size_t>(v)], precision_);
+        n[(k + 1) * cols + static_cast<std::size_t>(m)] = s;
+      }
+    int budget = -1;
+    for (int m = 0; m <= m_top; ++m)
+      if (fits(n[blocks_ * cols + static_cast<std::size_t>(m)])) budget = m;
+    require(budget >= 0, errc::invalid_argument, "ball code: " + std::to_string(bits_) + " bits are too few");
+    budget_ = budget;
+    // The tables at the final budget: Ñ_k(m) for k <= K, and the prefix sums P_k(m, v) of the
+    // same folds for v <= stored_bins.
+    const std::size_t b1 = static_cast<std::size_t>(budget_ + 1);
+    counts_.resize((blocks_ + 1) * b1);
+    for (std::size_t k = 0; k <= blocks_; ++k)
+      for (std::size_t m = 0; m < b1; ++m) counts_[k * b1 + m] = n[k * cols + m];
+    prefix_.assign(blocks_ * b1 * stored_bins, 0);
+    for (std::size_t k = 0; k < blocks_; ++k)
+      for (int m = 0; m <= budget_; ++m) {
+        std::uint64_t* row = prefix_.data() + (k * b1 + static_cast<std::size_t>(m)) * stored_bins;
+        std::uint64_t s = 0;
+        for (int v = 0; v < stored_bins; ++v) {
+          if (v <= m && v < cap_bins)
+            s = detail::fcount_add_mul(s, counts_[k * b1 + static_cast<std::size_t>(m - v)], bin_count_[static_cast<std::size_t>(v)], precision_);
+          row[v] = s; // P(v + 1); past the last bin it stays Ñ_{k+1}(m)
+        }
+      }
+    view_.shells = shells_->view();
+    view_.counts = counts_.data();
+    view_.prefix = prefix_.data();
+    view_.bin_count = bin_count_.data();
+    view_.in_bin = in_bin_.data();
+    view_.bin_of = bin_of_.data();
+    view_.blocks = blocks_;
+    view_.bits = bits_;
+    view_.words = words_;
+    view_.width = width_;
+    view_.budget = budget_;
+    view_.precision = precision_;
   }
 
   std::size_t blocks_;
   std::size_t bits_;
+  int precision_;
   std::size_t words_ = 1;
   int width_ = 1;
   int budget_ = 0;
   std::shared_ptr<const lattice_shells<L>> shells_;
   std::vector<std::uint64_t> bin_count_;
+  std::vector<std::uint64_t> in_bin_;    // the points of the bin's shells below n
   std::vector<std::uint8_t> bin_of_;     // n -> n / width for n below the cap
-  std::vector<detail::word> table_;      // N_k(m), k < K, m <= budget
-  std::vector<detail::word> total_;
+  std::vector<std::uint64_t> counts_;    // Ñ_k(m), k <= K, m <= budget
+  std::vector<std::uint64_t> prefix_;    // P_k(m, v), k < K, m <= budget, v = 1 .. stored_bins
   ball_code_view<L> view_;
 };
 
