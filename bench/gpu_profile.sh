@@ -53,6 +53,34 @@ if st is not None:
     for r in sorted(body, key=lambda r: -num(r[st]))[:25]: print(f"{100*num(r[st])/sst:5.1f}% {r[src][:90]}")
 PY
 head -45 "$out/$name.hot.txt"
-rm -f "$out/$name.ncu-rep" "$out/$name.sass.csv"
+# The same by CUDA source line (the kernels carry -lineinfo): where the instructions and the
+# stalls are, in the library's code.
+"$ncu" -i "$out/$name.ncu-rep" --page source --csv --print-source cuda,sass > "$out/$name.cuda.csv" 2>&1 ||
+  echo "cuda source page failed: $(head -c 300 "$out/$name.cuda.csv")"
+python3 - "$out/$name.cuda.csv" > "$out/$name.lines.txt" <<'PY'
+import csv, sys
+num = lambda v: float(v.replace(",", "") or 0)
+agg, path, h = {}, "?", None
+for r in csv.reader(open(sys.argv[1], errors="replace")):
+    if len(r) >= 2 and r[0] == "File Path":
+        path = r[1]; continue
+    if any("Instructions Executed" in c for c in r):
+        h = r; ex = r.index("Instructions Executed")
+        st = next((i for i, c in enumerate(r) if "Warp Stall Sampling (All" in c), None); continue
+    if h is None or len(r) != len(h) or not r[0].strip().isdigit():
+        continue
+    key = (path.split("/")[-1], int(r[0]))
+    a = agg.setdefault(key, [0.0, 0.0, r[1].strip()])
+    a[0] += num(r[ex]); a[1] += num(r[st]) if st is not None else 0
+tot = sum(a[0] for a in agg.values()) or 1
+sst = sum(a[1] for a in agg.values()) or 1
+print("instructions executed %, stall samples %, file:line, source")
+for k, a in sorted(agg.items(), key=lambda kv: -kv[1][0])[:30]:
+    print(f"{100*a[0]/tot:5.1f} {100*a[1]/sst:5.1f}  {k[0]}:{k[1]}  {a[2][:90]}")
+print("by stall samples")
+for k, a in sorted(agg.items(), key=lambda kv: -kv[1][1])[:15]:
+    print(f"{100*a[0]/tot:5.1f} {100*a[1]/sst:5.1f}  {k[0]}:{k[1]}  {a[2][:90]}")
+PY
+rm -f "$out/$name.ncu-rep" "$out/$name.sass.csv" "$out/$name.cuda.csv"
 grep -E "Duration|Registers Per|Achieved Occupancy|Executed Ipc Active|Issue Slots Busy|Memory Throughput|Local" \
   "$out/$name.details.txt" | head -12

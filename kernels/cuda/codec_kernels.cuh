@@ -120,7 +120,7 @@ inline unsigned grid_for(std::size_t n) {
   return static_cast<unsigned>((n + codec_block_threads - 1) / codec_block_threads);
 }
 
-// ---- ball codes: thread per vector over tables copied to the GPU -----------------------------
+// ---- ball codes: the codec over tables copied to the GPU (lane groups, ball_group.cuh) --------
 
 template <class Q>
 struct is_ball_block : std::false_type {};
@@ -165,6 +165,8 @@ ball_code_view<L> ball_device_view(const ball_code<L>& c) {
   v.shells.squares = upload(c.shells().squares());
   v.shells.odd = upload(c.shells().odd());
   v.shells.theta = upload(c.shells().theta());
+  v.shells.cum_squares = upload(c.shells().cum_squares());
+  v.shells.cum_odd = upload(c.shells().cum_odd());
   cache.emplace(key, v);
   return v;
 }
@@ -182,14 +184,22 @@ auto ball_device_codec(const C& c) {
 // ---- lane-group kernels ----------------------------------------------------------------------
 
 inline constexpr int group_block_threads = 128;
+// Threads per block of a codec's group kernels: 128; ball codecs 32, one warp (a vector's
+// overload search takes 1 to about 12 closest-point passes, and a block of four warps waited
+// for its slowest at the tile's barriers: 31-35 % of the stall samples on an H100).
+template <class C>
+inline constexpr int group_threads = group::is_ball<typename C::quantiser_type>::value ? 32 : group_block_threads;
 // Blocks per SM a group encode kernel is compiled for (__launch_bounds__). The E8 encoder
 // (refinement points kept) used 117 registers, 16 resident warps; 6 blocks cap it at 85
 // registers (48 warps): 2.06 -> 1.91 ms per 2^20 vectors at D = 128 on an H100. The other
 // kernels use 32-64 registers and ran 3-10 % slower under the cap, so they keep 1.
 // The Voronoi encoders are compiled for 4 blocks per SM (128 registers instead of 180, a few
 // spills): 14.8 -> 12.4 ms per 2^20 vectors at D = 128, 50.5 -> 45.7 at D = 512 (H100).
+// The ball encoders (one-warp blocks): 24 per SM, at most 85 registers (115 uncapped: 16
+// resident warps; docs/gpu.md, session 6).
 template <class C>
-inline constexpr int group_min_blocks = group::reuses_points<typename C::quantiser_type>::value ? 6
+inline constexpr int group_min_blocks = group::is_ball<typename C::quantiser_type>::value ? 24
+                                        : group::reuses_points<typename C::quantiser_type>::value ? 6
                                         : group::is_voronoi<typename C::quantiser_type>::value ? 4
                                                                                               : 1;
 
@@ -295,18 +305,18 @@ inline constexpr bool block_setup = codec_copy_bytes<C> > 0 || has_table<C>;
 
 // Vectors per block-tile of the group kernels.
 template <class C>
-inline constexpr std::size_t group_rows = group_block_threads / group::codec_traits<C>::G;
+inline constexpr std::size_t group_rows = group_threads<C> / group::codec_traits<C>::G;
 
 template <class C>
 __host__ __device__ inline std::size_t group_code_bytes(const C& c) {
-  constexpr unsigned R = group_block_threads / group::codec_traits<C>::G;
+  constexpr unsigned R = group_threads<C> / group::codec_traits<C>::G;
   return (R * c.bytes_per_vector() + 15) / 16 * 16 + group::code_padding;
 }
 
 // Floats of the decode kernel's output tile (R vectors, padded).
 template <class C>
 inline constexpr std::size_t tile_floats =
-    group::pad32((group_block_threads / group::codec_traits<C>::G) * C::dim);
+    group::pad32((group_threads<C> / group::codec_traits<C>::G) * C::dim);
 
 // Byte offset of the code region in shared memory.
 template <class C>
@@ -327,10 +337,30 @@ template <class C>
 inline constexpr std::size_t js_per_vector = js_count<C>();
 inline constexpr std::size_t unrank_rows = group_block_threads;
 
+// Ball codecs' scratch (ball_group.cuh), after everything else: per ball of the block.
+template <class C>
+inline constexpr bool has_ball = group::is_ball<typename C::quantiser_type>::value;
+
+template <class C>
+__host__ __device__ inline std::size_t scratch_offset(const C& c, bool decode) {
+  return code_offset(c) + group_code_bytes(c) +
+         (decode ? (tile_floats<C> * sizeof(float) + unrank_rows * js_per_vector<C> + 15) / 16 * 16 : 0);
+}
+
+template <class C>
+__host__ __device__ inline std::size_t scratch_bytes(const C& c, bool decode) {
+  if constexpr (has_ball<C>) {
+    using Q = typename C::quantiser_type;
+    constexpr std::size_t balls = group_threads<C> / (Q::block / group::codec_traits<C>::E);
+    return balls * group::ball_scratch_per_ball(c.quantiser(), decode);
+  } else {
+    return 0;
+  }
+}
+
 template <class C>
 inline std::size_t group_smem_bytes(const C& c, bool decode) {
-  return code_offset(c) + group_code_bytes(c) +
-         (decode ? tile_floats<C> * sizeof(float) + unrank_rows * js_per_vector<C> : 0);
+  return scratch_offset(c, decode) + scratch_bytes(c, decode);
 }
 
 // Runs f(first row) for this block's tiles of group_rows<C> vectors: one tile per block, or,
@@ -352,13 +382,13 @@ __device__ inline void for_each_tile(std::size_t n, F&& f) {
 }
 
 template <class C>
-__global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
+__global__ void __launch_bounds__(group_threads<C>, group_min_blocks<C>)
     encode_group_kernel(const C param, const void* x, element_type t, std::size_t n, std::uint8_t* codes,
                         bool vec) {
   using T = group::codec_traits<C>;
   constexpr unsigned G = T::G;
   constexpr std::size_t E = T::E;
-  constexpr unsigned R = group_block_threads / G;
+  constexpr unsigned R = group_threads<C> / G;
   extern __shared__ uint4 smem_raw[];
   auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
   const C& c = block_codec(param, smem);
@@ -397,7 +427,7 @@ __global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
     group::shared_writer w{words, base, active && g == 0};
     w.put(static_cast<std::uint64_t>(F::encode(gain)), F::bits);
   }
-  group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points, table);
+  group::write_blocks<C, G>(c, v, g, words, base, active, points, have_points, table, smem + scratch_offset(c, false));
   __syncthreads();
   const std::size_t rows = n - first < R ? n - first : R;
   copy_bytes(codes + first * bpv, smem + code_offset(c), rows * bpv);
@@ -406,13 +436,13 @@ __global__ void __launch_bounds__(group_block_threads, group_min_blocks<C>)
 }
 
 template <class C>
-__global__ void __launch_bounds__(group_block_threads)
+__global__ void __launch_bounds__(group_threads<C>)
     decode_group_kernel(const C param, const std::uint8_t* codes, std::size_t n, void* x, element_type t,
                         bool vec) {
   using T = group::codec_traits<C>;
   constexpr unsigned G = T::G;
   constexpr std::size_t E = T::E;
-  constexpr unsigned R = group_block_threads / G;
+  constexpr unsigned R = group_threads<C> / G;
   extern __shared__ uint4 smem_raw[];
   auto* smem = reinterpret_cast<std::uint8_t*>(smem_raw);
   const C& c = block_codec(param, smem);
@@ -437,7 +467,8 @@ __global__ void __launch_bounds__(group_block_threads)
     gain = F::decode(static_cast<typename F::storage>(r.get(F::bits)));
   }
   float v[E];
-  group::read_blocks<C, G>(c, bytes, base, g, v, js + (first + slot - unranked) * js_per_vector<C>);
+  group::read_blocks<C, G>(c, bytes, base, g, v, js + (first + slot - unranked) * js_per_vector<C>,
+                           smem + scratch_offset(c, true));
   group::inverse<std::tuple_size_v<std::remove_cvref_t<decltype(c.stages())>>, G>(c.stages(), v, g);
   if constexpr (C::has_gain)
 #pragma unroll
@@ -513,7 +544,7 @@ inline unsigned group_grid(K kernel, std::size_t n, std::size_t smem, std::size_
   int dev = 0, sms = 0, per_sm = 0;
   cuda_check(cudaGetDevice(&dev), "cudaGetDevice");
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
-  cuda_check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, group_block_threads, smem),
+  cuda_check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, group_threads<C>, smem),
              "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
   const std::size_t resident = static_cast<std::size_t>(sms) * static_cast<std::size_t>(per_sm > 0 ? per_sm : 1);
   return static_cast<unsigned>(tiles < resident ? tiles : resident);
@@ -548,16 +579,25 @@ void encode(cuda_t s, const C& c, const void* d_x, element_type type, std::size_
             std::uint8_t* d_codes) {
   if (n == 0) return;
   if constexpr (detail::is_ball_codec<C>) {
+    // The codec over the device tables: lane groups where the ball fits them.
     const auto cd = detail::ball_device_codec(c);
-    detail::encode_kernel<std::remove_const_t<decltype(cd)>>
-        <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_x, type, n, d_codes);
+    using C2 = std::remove_const_t<decltype(cd)>;
+    if constexpr (detail::group::supported<C2>) {
+      const std::size_t smem = detail::group_smem_bytes(cd, false);
+      const auto kernel = detail::encode_group_kernel<C2>;
+      kernel<<<detail::group_grid<C2>(kernel, n, smem), detail::group_threads<C2>, smem, detail::stream_of(s.stream)>>>(
+          cd, d_x, type, n, d_codes, detail::aligned16(d_x));
+    } else {
+      detail::encode_kernel<C2>
+          <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_x, type, n, d_codes);
+    }
     detail::cuda_check_launch("encode kernel launch");
   } else {
     if constexpr (detail::group::supported<C>) {
       const std::size_t smem = detail::group_smem_bytes(c, false);
       const auto kernel = detail::encode_group_kernel<C>;
       if (detail::group_launchable<C>(kernel, smem)) {
-        kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_block_threads, smem,
+        kernel<<<detail::group_grid<C>(kernel, n, smem), detail::group_threads<C>, smem,
                  detail::stream_of(s.stream)>>>(c, d_x, type, n, d_codes, detail::aligned16(d_x));
         detail::cuda_check_launch("encode kernel launch");
         return;
@@ -577,8 +617,16 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
   if (n == 0) return;
   if constexpr (detail::is_ball_codec<C>) {
     const auto cd = detail::ball_device_codec(c);
-    detail::decode_kernel<std::remove_const_t<decltype(cd)>>
-        <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_codes, n, d_x, type);
+    using C2 = std::remove_const_t<decltype(cd)>;
+    if constexpr (detail::group::supported<C2>) {
+      const std::size_t smem = detail::group_smem_bytes(cd, true);
+      const auto kernel = detail::decode_group_kernel<C2>;
+      kernel<<<detail::group_grid<C2>(kernel, n, smem), detail::group_threads<C2>, smem, detail::stream_of(s.stream)>>>(
+          cd, d_codes, n, d_x, type, detail::aligned16(d_x));
+    } else {
+      detail::decode_kernel<C2>
+          <<<detail::grid_for(n), detail::codec_block_threads, 0, detail::stream_of(s.stream)>>>(cd, d_codes, n, d_x, type);
+    }
     detail::cuda_check_launch("decode kernel launch");
   } else {
     if constexpr (detail::group::supported<C>) {
@@ -586,7 +634,7 @@ void decode(cuda_t s, const C& c, const std::uint8_t* d_codes, std::size_t n, vo
       const auto kernel = detail::decode_group_kernel<C>;
       if (detail::group_launchable<C>(kernel, smem)) {
         const std::size_t rows = detail::has_table<C> ? detail::unrank_rows : detail::group_rows<C>;
-        kernel<<<detail::group_grid<C>(kernel, n, smem, rows), detail::group_block_threads, smem,
+        kernel<<<detail::group_grid<C>(kernel, n, smem, rows), detail::group_threads<C>, smem,
                  detail::stream_of(s.stream)>>>(c, d_codes, n, d_x, type, detail::aligned16(d_x));
         detail::cuda_check_launch("decode kernel launch");
         return;

@@ -16,7 +16,7 @@
 //    quantiser's own encode/decode; FP8 blocks wider than E (fp8_blocks) find their amax by
 //    shuffles and run fp8_block's per-element step; Voronoi code blocks (voronoi_block) run
 //    its per-scale-block steps on each lane and choose the budget's moves over the lanes
-//    (voronoi_group.cuh).
+//    (voronoi_group.cuh); ball codes (ball_block_ref) over the lanes of a ball (ball_group.cuh).
 // Stages of other types (a user's own gain stage, say) have no lane-group form: codecs using
 // them run the thread-per-vector kernel instead (codec_kernels.cuh chooses).
 
@@ -43,6 +43,7 @@
 #include "kakeya/scale/unit_norm.hpp"
 #include "kakeya/transform/hadamard.hpp"
 #include "kakeya/transform/sign_flip.hpp"
+#include "ball_group.cuh"
 #include "group_bits.cuh"
 #include "voronoi_group.cuh"
 
@@ -81,10 +82,10 @@ struct codec_traits<codec<D, Q, S...>> {
   static constexpr std::size_t E = D / G;
   // Blocks inside a lane, FP8 blocks spanning whole lanes of one group, or Voronoi code
   // blocks laid out as voronoi_group.cuh needs.
-  static constexpr bool blocks_ok = is_voronoi<Q>::value
-                                        ? voronoi_fits<Q, E, G>()
-                                        : E % Q::block == 0 || (is_fp8_blocks<Q>::value && Q::block % E == 0 &&
-                                                                Q::block / E <= G);
+  static constexpr bool blocks_ok = is_voronoi<Q>::value ? voronoi_fits<Q, E, G>()
+                                    : is_ball<Q>::value  ? ball_fits<Q, E, G>()
+                                                         : E % Q::block == 0 || (is_fp8_blocks<Q>::value && Q::block % E == 0 &&
+                                                                                 Q::block / E <= G);
   static constexpr bool ok = (stage_ok<S> && ...) && E % 8 == 0 && E <= 32 && blocks_ok;
 };
 
@@ -337,16 +338,19 @@ __device__ inline refined_gain refine(const Q& q, int passes, const float (&v)[E
 /// Encodes the group's normalised vector: lane g's blocks (or its part of FP8 blocks or
 /// Voronoi code blocks) into the code that starts at bit `base` of the shared region `words`.
 /// Every lane of the group must call it (FP8 and Voronoi blocks shuffle); only `active` groups
-/// write. `table`: the Voronoi count table (voronoi_group.cuh), else unused.
+/// write. `table`: the Voronoi count table (voronoi_group.cuh); `scratch`: the ball codes'
+/// shared scratch (ball_group.cuh); else unused.
 template <class C, unsigned G, std::size_t E>
 __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g, std::uint32_t* words,
                                     std::size_t base, bool active, const float (&points)[E],
-                                    bool have_points, const uint128* table) {
+                                    bool have_points, const uint128* table, std::uint8_t* scratch) {
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
   if constexpr (is_voronoi<Q>::value) {
     write_voronoi<G>(q, v, g, words, base, start, active, table);
+  } else if constexpr (is_ball<Q>::value) {
+    write_ball<G>(q, v, g, words, start, active, scratch);
   } else if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
     const std::size_t bits = q.bits();
@@ -405,17 +409,19 @@ __device__ inline void write_blocks(const C& c, const float (&v)[E], unsigned g,
 }
 
 /// Decodes lane g's part of the code that starts at bit `base` of `bytes` into v (before the
-/// inverse rotations and the gain). `js`: a Voronoi vector's scale indices (unrank_vector),
-/// else unused.
+/// inverse rotations and the gain). `js`: a Voronoi vector's scale indices (unrank_vector);
+/// `scratch`: the ball codes' shared scratch; else unused.
 template <class C, unsigned G, std::size_t E>
 __device__ inline void read_blocks(const C& c, const std::uint8_t* bytes, std::size_t base, unsigned g,
-                                   float (&v)[E], const std::uint8_t* js) {
+                                   float (&v)[E], const std::uint8_t* js, std::uint8_t* scratch) {
   using Q = typename C::quantiser_type;
   const Q& q = c.quantiser();
   const std::size_t start = base + C::gain_bits;
   const auto* words = reinterpret_cast<const std::uint32_t*>(bytes);
   if constexpr (is_voronoi<Q>::value) {
     read_voronoi<G>(q, words, base, start, g, v, js);
+  } else if constexpr (is_ball<Q>::value) {
+    read_ball<G>(q, words, start, g, v, scratch);
   } else if constexpr (E % Q::block == 0) {
     constexpr std::size_t nb = E / Q::block;
     const std::size_t pos = start + g * nb * q.bits();

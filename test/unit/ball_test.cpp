@@ -71,9 +71,12 @@ std::map<std::int64_t, std::set<pt<L>>> enumerate_points(std::int64_t n_max) {
   return out;
 }
 
+// Shell sizes and ranks against the enumeration; the rank with partial sums (1 or 3 entries,
+// or 2 entries every 2 terms; the rest summed in the loop) is the same rank.
 template <class L>
 void check_shells(std::int64_t n_max) {
   const lattice_shells<L> s(n_max);
+  const lattice_shells<L> s1(n_max, 1), s2(n_max, 3), s3(n_max, 2, 2); // span, stride
   const auto pts = enumerate_points<L>(n_max);
   for (std::int64_t n = 0; n <= n_max; ++n) {
     const auto it = pts.find(n);
@@ -87,6 +90,9 @@ void check_shells(std::int64_t n_max) {
       BOOST_TEST_REQUIRE(lattice_shells<L>::norm(p.data()) == n);
       const std::uint64_t r = s.rank(p.data(), n);
       BOOST_TEST_REQUIRE(r < expect);
+      BOOST_TEST_REQUIRE(s1.rank(p.data(), n) == r);
+      BOOST_TEST_REQUIRE(s2.rank(p.data(), n) == r);
+      BOOST_TEST_REQUIRE(s3.rank(p.data(), n) == r);
       ranks.insert(r);
       pt<L> back{};
       s.unrank(n, r, back.data());
@@ -124,6 +130,7 @@ BOOST_AUTO_TEST_CASE(e8_shells_are_240_sigma3) {
 BOOST_AUTO_TEST_CASE(e8_shell_ranks_round_trip_on_large_shells) {
   const lattice_shells<e8> s(2000);
   random_stream rng(7);
+  const lattice_shells<e8> with_sums(2000, 16), strided(2000, 8, 3);
   for (std::int64_t n : {17, 250, 1999}) {
     for (int i = 0; i < 2000; ++i) {
       const std::uint64_t r = rng.next() % s.count(n);
@@ -134,6 +141,8 @@ BOOST_AUTO_TEST_CASE(e8_shell_ranks_round_trip_on_large_shells) {
       e8::closest_point(std::span<const float, 8>(p), std::span<float, 8>(q));
       for (int k = 0; k < 8; ++k) BOOST_TEST_REQUIRE(q[k] == p[k]); // a lattice point
       BOOST_TEST_REQUIRE(s.rank(p.data(), n) == r);
+      BOOST_TEST_REQUIRE(with_sums.rank(p.data(), n) == r);
+      BOOST_TEST_REQUIRE(strided.rank(p.data(), n) == r);
     }
   }
 }

@@ -6,18 +6,19 @@
 /// the ball code of Λ^K (lattice/ball.hpp): the values, expected at unit mean square (after
 /// rms_scale), are divided by the lattice step s and rounded block by block to Λ; if the point
 /// is outside the ball, the encoder shrinks the whole code block by a factor α until it fits
-/// (`choose`; the point 0 always does). The index is the point's exact rank, written as
+/// (`choose`; the point 0 always does). The index is the point's rank (ball_code_view::rank), written as
 /// ceil(bits / 64) fields of up to 64 bits, least significant first.
 ///
 /// The step: s = sqrt(K · dim / R²) / c with R² = scale · (width · budget + K · (width − 1) / 2)
-/// the squared radius of the ball (the mean of a bin's norms), c the radius factor (1 by
+/// the squared radius of the ball (the mean of a bin's norms), c the radius factor (by
 /// default 0.99): a unit-mean-square code block lands just inside the ball's surface.
 /// encode: u_i = v_i · (1/s) · α (floats), t = Q_Λ per block; decode: v_i = t_i · s.
 ///
 /// `ball_block` owns the code's tables (shared between copies, built once per process);
 /// `ball_block_ref` is the same quantiser over a `ball_code_view` (trivially copyable, host and
 /// device): ball_block runs through it, and the CUDA backend runs it with the tables copied to
-/// the GPU.
+/// the GPU (kernels/cuda/ball_group.cuh runs it on lane groups through place_block,
+/// first_shrink and step_of, the steps of choose).
 
 #include <algorithm>
 #include <cmath>

@@ -100,9 +100,19 @@ struct shell_view {
   const std::uint64_t* squares = nullptr; ///< r_k(s), (dim + 1) rows of squares_len
   const std::uint64_t* odd = nullptr;     ///< o_k(s), (dim + 1) rows of odd_len (E8)
   const std::uint64_t* theta = nullptr;   ///< θ(n), n <= n_max
+  /// Partial sums of the rows for the rank, every `stride` terms: Σ_{u=1}^{x} r_k(s − u²) at
+  /// ((k − 1) · squares_len + s) · span + x / stride − 1, and Σ_{u=1,3,…,2m−1} o_k(s − u²) at
+  /// ((k − 1) · odd_rows + (s − (k + 1) mod 8) / 8) · span + m / stride − 1 (the s a rank can
+  /// ask for, s ≡ k + 1 mod 8), for 1 <= k < dim and x, m multiples of stride up to
+  /// span · stride; span 0: none (the rank loops).
+  const std::uint64_t* cum_squares = nullptr;
+  const std::uint64_t* cum_odd = nullptr;
   std::int64_t n_max = -1;
   std::int64_t squares_len = 0;
   std::int64_t odd_len = 0;
+  std::int64_t odd_rows = 0;
+  std::int32_t span = 0;
+  std::int32_t stride = 1;
 
   /// θ(n): the number of points of norm n (0 beyond n_max).
   [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t count(std::int64_t n) const noexcept {
@@ -135,18 +145,31 @@ struct shell_view {
       const std::size_t left = dim - 1 - j;
       const std::int64_t xj = x[j];
       const std::int64_t ax = xj < 0 ? -xj : xj;
-      // Σ over u = 1 (or 1, 3, …) up to |x| (x < 0) or x − 1 (x > 0); u² <= x² <= s, so the
-      // row is read without bounds checks.
+      // Σ over u = 1 (or 1, 3, …) up to |x| (x < 0) or x − 1 (x > 0): the first terms from
+      // the partial sums (a multiple of the stride), the rest summed here (u² <= x² <= s, so the
+      // row is read without bounds checks, in 32-bit arithmetic: s <= 8 · 2^24).
+      const auto last = static_cast<std::int32_t>(xj > 0 ? xj - 1 : ax);
+      const std::int32_t terms = half ? (last + 1) / 2 : last;
+      const std::int32_t entries = terms / stride < span ? terms / stride : span;
+      const std::int32_t cached = entries * stride;
       std::uint64_t part = 0;
-      const std::int64_t last = xj > 0 ? xj - 1 : ax;
+      if (entries > 0) {
+        const auto k = static_cast<std::int64_t>(left) - 1;
+        part = half ? cum_odd[(k * odd_rows + (s - static_cast<std::int64_t>((left + 1) % 8)) / 8) * span + entries - 1]
+                    : cum_squares[(k * squares_len + s) * span + entries - 1];
+      }
+      const auto s32 = static_cast<std::int32_t>(s);
       const std::uint64_t* row = half ? odd + static_cast<std::int64_t>(left) * odd_len
                                       : squares + static_cast<std::int64_t>(left) * squares_len;
-      for (std::int64_t u = 1; u <= last; u += mult) part += row[s - u * u];
+      for (std::int32_t u = half ? 2 * cached + 1 : cached + 1; u <= last; u += mult)
+        part += row[static_cast<std::uint32_t>(s32 - u * u)];
+      // s is within the rows (s <= scale · n <= the row length − 1; left + 1 <= dim).
       if (!half) {
-        const std::uint64_t t = (r(left + 1, s) - r(left, s)) / 2;
-        idx += xj > 0 ? t + r(left, s) + part : t - part;
+        const std::uint64_t rl = row[s32], rn = squares[static_cast<std::int64_t>(left + 1) * squares_len + s];
+        const std::uint64_t t = (rn - rl) / 2;
+        idx += xj > 0 ? t + rl + part : t - part;
       } else {
-        const std::uint64_t t = o(left + 1, s) / 2; // Σ over odd u >= 1 of o_left(s − u²)
+        const std::uint64_t t = odd[static_cast<std::int64_t>(left + 1) * odd_len + s] / 2; // Σ over odd u >= 1 of o_left(s − u²)
         idx += (xj > 0 ? t + part : t - part) / 2;  // each completion count is o_left / 2
       }
       s -= xj * xj;
@@ -219,10 +242,16 @@ public:
   static constexpr int norm_scale = shell_view<L>::norm_scale;
   static constexpr bool has_half = shell_view<L>::has_half;
 
+  /// The shells up to norm n_max; `span` > 0 adds the rank's partial sums of up to
+  /// span · stride terms per coordinate, one every `stride` (shell_view::cum_squares, cum_odd:
+  /// (dim − 1) · span entries per s).
   /// @throws kakeya::error (errc::invalid_argument) when a shell's size exceeds 2^62
-  explicit lattice_shells(std::int64_t n_max) : n_max_(n_max) {
+  explicit lattice_shells(std::int64_t n_max, int span = 0, int stride = 1)
+      : n_max_(n_max), span_(span), stride_(stride) {
     require(n_max >= 0 && n_max <= (std::int64_t{1} << 24), errc::invalid_argument,
             "lattice_shells: the largest norm must be in 0..2^24");
+    require(span >= 0 && span <= 64 && stride >= 1 && stride <= 64, errc::invalid_argument,
+            "lattice_shells: the span and the stride must be in 0..64 and 1..64");
     squares_len_ = norm_scale * n_max + 1;
     squares_ = counts(squares_len_, false);
     if constexpr (has_half) {
@@ -235,6 +264,7 @@ public:
       if constexpr (has_half) t += odd_[dim * static_cast<std::size_t>(odd_len_) + static_cast<std::size_t>(8 * n)] / 2;
       theta_[static_cast<std::size_t>(n)] = t;
     }
+    if (span_ > 0) build_partial_sums();
   }
 
   /// The per-point operations over these tables (valid while this object lives).
@@ -252,16 +282,54 @@ public:
   [[nodiscard]] const std::vector<std::uint64_t>& squares() const noexcept { return squares_; }
   [[nodiscard]] const std::vector<std::uint64_t>& odd() const noexcept { return odd_; }
   [[nodiscard]] const std::vector<std::uint64_t>& theta() const noexcept { return theta_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& cum_squares() const noexcept { return cum_squares_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& cum_odd() const noexcept { return cum_odd_; }
 
 private:
   shell_view<L> view_without_theta() const noexcept {
     shell_view<L> v;
     v.squares = squares_.data();
     v.odd = odd_.empty() ? nullptr : odd_.data();
+    v.cum_squares = cum_squares_.empty() ? nullptr : cum_squares_.data();
+    v.cum_odd = cum_odd_.empty() ? nullptr : cum_odd_.data();
     v.n_max = n_max_;
     v.squares_len = squares_len_;
     v.odd_len = odd_len_;
+    v.odd_rows = odd_rows_;
+    v.span = span_;
+    v.stride = stride_;
     return v;
+  }
+  // The rank's partial sums (shell_view::cum_squares, cum_odd), rows k = 1 .. dim − 1.
+  void build_partial_sums() {
+    const auto span = static_cast<std::size_t>(span_);
+    const auto stride = static_cast<std::size_t>(stride_);
+    const auto len = static_cast<std::size_t>(squares_len_);
+    cum_squares_.assign((dim - 1) * len * span, 0);
+    for (std::size_t k = 1; k < dim; ++k)
+      for (std::size_t s = 0; s < len; ++s) {
+        std::uint64_t acc = 0; // at most r_{k+1}(s) < 2^62
+        for (std::size_t x = 1; x <= span * stride; ++x) {
+          if (x * x <= s) acc += squares_[k * len + s - x * x];
+          if (x % stride == 0) cum_squares_[((k - 1) * len + s) * span + x / stride - 1] = acc;
+        }
+      }
+    if constexpr (has_half) {
+      const auto olen = static_cast<std::size_t>(odd_len_);
+      odd_rows_ = (odd_len_ + 7) / 8;
+      const auto rows = static_cast<std::size_t>(odd_rows_);
+      cum_odd_.assign((dim - 1) * rows * span, 0);
+      for (std::size_t k = 1; k < dim; ++k)
+        for (std::size_t i = 0; i < rows; ++i) {
+          const std::size_t s = 8 * i + (k + 1) % 8;
+          std::uint64_t acc = 0;
+          for (std::size_t m = 1; m <= span * stride; ++m) {
+            const std::size_t u = 2 * m - 1;
+            if (s < olen && u * u <= s) acc += odd_[k * olen + s - u * u];
+            if (m % stride == 0) cum_odd_[((k - 1) * rows + i) * span + m / stride - 1] = acc;
+          }
+        }
+    }
   }
   // r_k(s) (odd = false) or o_k(s) (odd = true) for k <= dim, s < len, row-major.
   static std::vector<std::uint64_t> counts(std::int64_t len, bool odd) {
@@ -286,11 +354,16 @@ private:
   }
 
   std::int64_t n_max_;
+  int span_;
+  int stride_;
   std::int64_t squares_len_ = 0;
   std::int64_t odd_len_ = 0;
+  std::int64_t odd_rows_ = 0;
   std::vector<std::uint64_t> squares_;
   std::vector<std::uint64_t> odd_;
   std::vector<std::uint64_t> theta_;
+  std::vector<std::uint64_t> cum_squares_;
+  std::vector<std::uint64_t> cum_odd_;
 };
 
 /// The largest number of blocks and bits of a ball code.
@@ -564,17 +637,32 @@ private:
   void choose_parameters() {
     const int m_max = bins_per_block * static_cast<int>(blocks_);
     for (int w : {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024}) {
-      // Shell tables up to the cap's norm; reused for the exact table when this width is taken.
-      auto s = std::make_shared<const lattice_shells<L>>(static_cast<std::int64_t>(cap_bins) * w - 1);
+      // Shell tables up to the cap's norm (built again with the rank's partial sums for the
+      // width taken).
+      const auto s = std::make_shared<const lattice_shells<L>>(static_cast<std::int64_t>(cap_bins) * w - 1);
       const int m = estimate_budget(w, m_max, *s);
       if (m >= 0) {
         width_ = w;
         budget_ = m;
-        shells_ = std::move(s);
+        const int terms = rank_terms(w);
+        const int span = std::min(16, terms);
+        shells_ = std::make_shared<const lattice_shells<L>>(static_cast<std::int64_t>(cap_bins) * w - 1, span,
+                                                            (terms + span - 1) / span);
         return;
       }
     }
     throw error(errc::invalid_argument, "ball code: no bin width fits " + std::to_string(bits_) + " bits");
+  }
+
+  /// The terms per coordinate the rank's partial sums cover for bins of `width`: a
+  /// coordinate's typical size grows as sqrt(width) (about 2·sqrt(width) at the mean bin), so
+  /// 4·ceil(sqrt(width)) terms cover nearly all. At most 16 entries are stored per s (the
+  /// tables hold 7 · 384 · width · 16 entries for E8 at most: 16 MB at width 48), one every
+  /// ceil(terms / 16) terms (the rank sums the few in between).
+  static int rank_terms(int width) {
+    int r = 1;
+    while (r * r < width) ++r;
+    return 4 * r;
   }
 
   // Whether the packed count c is at most 2^bits.
