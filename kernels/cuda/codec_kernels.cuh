@@ -198,7 +198,7 @@ inline constexpr int group_threads = group::is_ball<typename C::quantiser_type>:
 // The ball encoders (one-warp blocks): 24 per SM, at most 85 registers (115 uncapped: 16
 // resident warps; docs/gpu.md, session 6).
 template <class C>
-inline constexpr int group_min_blocks = group::is_ball<typename C::quantiser_type>::value ? 24
+inline constexpr int group_min_blocks = group::is_ball<typename C::quantiser_type>::value ? 32
                                         : group::reuses_points<typename C::quantiser_type>::value ? 6
                                         : group::is_voronoi<typename C::quantiser_type>::value ? 4
                                                                                               : 1;
