@@ -2,9 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ball codes (core/big_uint.hpp, lattice/ball.hpp, codec/ball_block.hpp, the e8b preset),
 // checked against mathematics: shell sizes against brute-force enumeration and the theta
-// series of E8 (240 σ3(n)); shell ranks and ball ranks are bijections (exhaustive for small
-// codes, random ranks for the preset sizes); the codebook size against an independent
-// convolution; the granular error at high rate against E8's normalised second moment.
+// series of E8 (240 σ3(n)); shell ranks are bijections, ball ranks injective and onto the
+// codebook (exhaustive for small codes, with counts rounded to a few bits so that gaps occur;
+// random ranks for the preset sizes); the rounded counts against an independent convolution
+// and long double; the granular error at high rate against E8's normalised second moment.
 #define BOOST_TEST_MODULE ball
 #include <boost/test/unit_test.hpp>
 
