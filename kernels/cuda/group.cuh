@@ -52,6 +52,11 @@ namespace kakeya::detail::group {
 /// Lanes per vector: 16 elements per lane up to D = 512 (D / 16 lanes), 32 lanes beyond.
 template <std::size_t D>
 inline constexpr unsigned lanes_for = D >= 512 ? 32u : D >= 16 ? static_cast<unsigned>(D / 16) : 1u;
+/// Lanes per vector for ball codes: 8 elements (one E8 block) per lane up to D = 256, 32 lanes
+/// beyond; fewer vectors per warp wait for each other's overload searches, and each lane's
+/// code holds one closest point.
+template <std::size_t D>
+inline constexpr unsigned ball_lanes_for = D >= 256 ? 32u : D >= 8 ? static_cast<unsigned>(D / 8) : 1u;
 
 template <class S> struct is_hadamard : std::false_type {};
 template <std::size_t D> struct is_hadamard<hadamard<D>> : std::true_type {};
@@ -78,7 +83,8 @@ inline constexpr bool stage_ok = is_hadamard<S>::value || is_randomized<S>::valu
 template <class C> struct codec_traits;
 template <std::size_t D, class Q, class... S>
 struct codec_traits<codec<D, Q, S...>> {
-  static constexpr unsigned G = lanes_for<D>;
+  // Ball codes: one lattice block (8 values) per lane up to 32 lanes (ball_lanes_for).
+  static constexpr unsigned G = is_ball<Q>::value ? ball_lanes_for<D> : lanes_for<D>;
   static constexpr std::size_t E = D / G;
   // Blocks inside a lane, FP8 blocks spanning whole lanes of one group, or Voronoi code
   // blocks laid out as voronoi_group.cuh needs.
