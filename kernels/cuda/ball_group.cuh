@@ -4,7 +4,7 @@
 // Ball codes (lattice/ball.hpp, codec/ball_block.hpp) on lane groups (group.cuh): a ball of K
 // lattice blocks spans P = K · dim / E lanes, each lane holding E / dim whole blocks.
 //  - encode: each lane places its blocks (ball_block_ref::place_block); the bins' sum and the
-//    cap are reduced over the ball's lanes, so the overload search (ball_block_ref::choose's
+//    cap are reduced over the ball's lanes, so the overload search (ball_block_ref::shrink_search, choose's
 //    steps, the same k sequence) runs on all lanes at once. The rank is a sum of independent
 //    block terms (ball_code_view::block_terms): an exclusive scan of the bins gives each block
 //    its remaining budget, the lanes add their terms' 32-bit digits into 64-bit slots in shared
@@ -85,8 +85,7 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
     for (std::size_t b = 0; b < nb; ++b) {
       q.place_block(v + b * dim, alpha, t + b * dim);
       const std::int64_t n = shell_view<L>::norm(t + b * dim);
-      const int bin = n < static_cast<std::int64_t>(ball_code_view<L>::cap_bins) * code.width ? code.bin_of[n]
-                                                                                             : ball_code_view<L>::cap_bins;
+      const int bin = code.bin_of_norm(n);
       over |= bin >= ball_code_view<L>::cap_bins ? 1 : 0;
       total += bin;
       lane_norm += n;
@@ -98,51 +97,39 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
     }
     return over == 0 && total <= code.budget;
   };
-  // ball_block_ref::choose, step for step, as one loop with one place() (its closest points
-  // inlined once: the instruction cache): phase 0 the point itself, 1 the first estimate,
-  // 2 lowering k while it fits (fit: the last that did), 3 raising k until it fits.
+  // ball_block_ref::choose's search (shrink_search), as one loop with one place(): its
+  // closest points inlined once, for the instruction cache.
   float fit[E];
-  int k = 0, phase = 0;
-  bool zero = false;
+  typename Q::shrink_search search;
   for (;;) {
-    const bool fits = place(k);
-    if (phase == 0) {
-      if (fits) break;
-      long long norm = lane_norm;
+    const bool fits = place(search.k);
+    const auto norm = [&] {
+      long long n = lane_norm;
 #pragma unroll
-      for (unsigned s = 1; s < P; s *= 2) norm += __shfl_xor_sync(mask, norm, s);
-      k = q.first_shrink(static_cast<double>(norm)); // a sum of integers below 2^53: exact
-      phase = 1;
-    } else if ((phase == 1 || phase == 2) && fits) {
+      for (unsigned s = 1; s < P; s *= 2) n += __shfl_xor_sync(mask, n, s);
+      return static_cast<double>(n); // a sum of integers below 2^53: exact
+    };
+    bool keep = false;
+    const bool done = search.next(q, fits, norm, keep);
+    if (keep)
 #pragma unroll
       for (std::size_t i = 0; i < E; ++i) fit[i] = t[i];
-      phase = 2;
-      const int lower = k - Q::step_of(k);
-      if (lower < 1) break;
-      k = lower;
-    } else if (phase == 2 || (phase == 3 && fits)) {
-      break;
-    } else { // phase 1 or 3, not fitting
-      phase = 3;
-      k += Q::step_of(k);
-      if (k >= Q::shrink_steps) {
-        zero = true;
-        break;
-      }
-    }
+    if (done) break;
   }
-  if (phase == 2)
+  if (search.restore())
 #pragma unroll
     for (std::size_t i = 0; i < E; ++i) t[i] = fit[i];
-  if (zero)
+  if (search.zero)
 #pragma unroll
     for (std::size_t i = 0; i < E; ++i) t[i] = 0.0f;
   // The rank: the budget left before each block from an exclusive scan of the bins.
   int bins[nb];
+  std::int64_t norms[nb];
   int sum = 0;
 #pragma unroll
   for (std::size_t b = 0; b < nb; ++b) {
-    bins[b] = code.bin(t + b * dim);
+    norms[b] = shell_view<L>::norm(t + b * dim);
+    bins[b] = code.bin_of_norm(norms[b]);
     sum += bins[b];
   }
   int inclusive = sum;
@@ -159,9 +146,8 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
 #pragma unroll
   for (std::size_t b = 0; b < nb; ++b) {
     const std::size_t i = h * nb + b; // the block's index in the ball
-    const float* tb = t + b * dim;
     typename ball_code_view<L>::rank_term terms[2];
-    code.block_terms(Q::blocks - 1 - i, left, bins[b], code.index_in_bin(tb, shell_view<L>::norm(tb)), terms);
+    code.block_terms(Q::blocks - 1 - i, left, bins[b], code.index_in_bin(t + b * dim, norms[b]), terms);
     add_digits(slots, terms[0].v, terms[0].e);
     add_digits(slots, terms[1].v, terms[1].e);
     left -= bins[b];

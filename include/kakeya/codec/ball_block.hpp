@@ -102,25 +102,61 @@ struct ball_block_ref {
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {
-    if (place(x, 0, t)) return;
-    double n = 0;
-    for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
-    int k = first_shrink(n);
-    if (place(x, k, t)) {
-      float fit[block];
-      for (;;) { // lower k while the point still fits
+    float fit[block];
+    shrink_search s;
+    for (;;) {
+      const bool fits = place(x, s.k, t);
+      const auto norm = [&] {
+        double n = 0;
+        for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
+        return n;
+      };
+      bool keep = false;
+      const bool done = s.next(*this, fits, norm, keep);
+      if (keep)
         for (std::size_t i = 0; i < block; ++i) fit[i] = t[i];
-        const int lower = k - step_of(k);
-        if (lower < 1 || !place(x, lower, t)) break;
-        k = lower;
-      }
-      for (std::size_t i = 0; i < block; ++i) t[i] = fit[i];
-      return;
+      if (done) break;
     }
-    for (k += step_of(k); k < shrink_steps; k += step_of(k))
-      if (place(x, k, t)) return;
-    for (std::size_t i = 0; i < block; ++i) t[i] = 0.0f;
+    if (s.restore())
+      for (std::size_t i = 0; i < block; ++i) t[i] = fit[i];
+    if (s.zero)
+      for (std::size_t i = 0; i < block; ++i) t[i] = 0.0f;
   }
+  /// choose's search over k, one placement at a time (the CUDA encoder runs the same steps over
+  /// a lane group): place(k), then next(); phase 0 the point itself, 1 the first estimate,
+  /// 2 lowering k while the point fits, 3 raising k until it fits.
+  struct shrink_search {
+    int k = 0;
+    int phase = 0;
+    bool zero = false; ///< nothing fit before α = 0: the point 0
+    /// After placing at k with result `fits`: whether the search is over. Sets `keep` when the
+    /// placed point is the best so far (the caller copies it); norm() gives the placed point's
+    /// integer norm (double), asked for only after the first placement.
+    template <class Norm>
+    KAKEYA_HOST_DEVICE bool next(const ball_block_ref& q, bool fits, Norm&& norm, bool& keep) noexcept {
+      if (phase == 0) {
+        if (fits) return true;
+        k = q.first_shrink(norm());
+        phase = 1;
+        return false;
+      }
+      if (fits && phase != 3) { // lower k while the point still fits
+        keep = true;
+        phase = 2;
+        const int lower = k - step_of(k);
+        if (lower < 1) return true;
+        k = lower;
+        return false;
+      }
+      if (fits || phase == 2) return true; // phase 3 fits, or phase 2 went too far
+      phase = 3;
+      k += step_of(k);
+      zero = k >= shrink_steps;
+      return zero;
+    }
+    /// Whether the answer is the last kept point (not the last placed one).
+    [[nodiscard]] KAKEYA_HOST_DEVICE bool restore() const noexcept { return phase == 2; }
+  };
   /// The overload search's first k for a point of integer norm n outside the ball (above).
   [[nodiscard]] KAKEYA_HOST_DEVICE int first_shrink(double n) const noexcept {
     const double n_ball = code.mean_norm();

@@ -394,8 +394,9 @@ struct ball_code_view {
   int precision = 32; ///< significant bits of the counts
 
   /// The bin of a block point, or cap_bins when its norm is beyond the cap.
-  [[nodiscard]] KAKEYA_HOST_DEVICE int bin(const float* t) const noexcept {
-    const std::int64_t n = shell_view<L>::norm(t);
+  [[nodiscard]] KAKEYA_HOST_DEVICE int bin(const float* t) const noexcept { return bin_of_norm(shell_view<L>::norm(t)); }
+  /// The bin of integer norm n, or cap_bins beyond the cap.
+  [[nodiscard]] KAKEYA_HOST_DEVICE int bin_of_norm(std::int64_t n) const noexcept {
     return n < static_cast<std::int64_t>(cap_bins) * width ? bin_of[n] : cap_bins;
   }
   /// Whether the K block points t (K · dim floats, lattice points) are in the codebook.
