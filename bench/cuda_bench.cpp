@@ -173,6 +173,8 @@ void register_codecs(int max_log_n) {
   auto e8v_best = make_voronoi<D, kakeya::e8, 1>(4, {}, 0, -1, true);
   auto e8v2 = make_voronoi<D, kakeya::e8, 1>(2);
   auto d4v = make_voronoi<D, kakeya::d4, 2>(4);
+  auto e8b2 = make_ball<D, kakeya::e8>(2);
+  auto e8b3 = make_ball<D, kakeya::e8>(3);
   auto e8b = make_ball<D, kakeya::e8>(4);
   auto e8b56 = make_ball<D, kakeya::e8>(5.6);
   std::vector<entry> list = {
@@ -185,6 +187,8 @@ void register_codecs(int max_log_n) {
       {"e8v:rate=4,search=best", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8v_best, t, d); }},
       {"e8v:rate=2", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8v2, t, d); }},
       {"d4v:rate=4", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, d4v, t, d); }},
+      {"e8b:rate=2", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8b2, t, d); }},
+      {"e8b:rate=3", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8b3, t, d); }},
       {"e8b:rate=4", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8b, t, d); }},
       {"e8b:rate=5.6", [=](benchmark::State& s, element_type t, bool d) { bm_codec(s, e8b56, t, d); }},
   };

@@ -75,6 +75,7 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
   const std::size_t ball = g / P;
   float t[E];
   long long lane_norm = 0;
+  int ball_total = 0; // the placed point's bins' sum over the ball
   // ball_block_ref::place over the ball's lanes: whether the placed point is in the ball.
   const auto place = [&](int k) {
     const float alpha = Q::alpha_of(k);
@@ -95,6 +96,7 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
       total += __shfl_xor_sync(mask, total, s);
       over |= __shfl_xor_sync(mask, over, s);
     }
+    ball_total = total;
     return over == 0 && total <= code.budget;
   };
   // ball_block_ref::choose's search (shrink_search), as one loop with one place(): its
@@ -110,7 +112,7 @@ __device__ inline void write_ball(const Q& q, const float (&v)[E], unsigned g, s
       return static_cast<double>(n); // a sum of integers below 2^53: exact
     };
     bool keep = false;
-    const bool done = search.next(q, fits, norm, keep);
+    const bool done = search.next(q, fits, ball_total, norm, keep);
     if (keep)
 #pragma unroll
       for (std::size_t i = 0; i < E; ++i) fit[i] = t[i];

@@ -408,6 +408,81 @@ BOOST_AUTO_TEST_CASE(granular_error_is_e8_second_moment) {
   BOOST_TEST(std::fabs(g / 0.0717 - 1.0) < 0.02, "G = " << g);
 }
 
+// The overload search on its own, over synthetic bins' sums f(k) = budget + c − ⌊k · slope⌋
+// (falling in k, as the shrunk point's norm does), each fitting from its root on: it must end on
+// a k that fits with a k below it within max(1, k/16) that does not (the bracket it promises),
+// and find it in few placements.
+BOOST_AUTO_TEST_CASE(shrink_search_brackets_the_smallest_fitting_k) {
+  using ref = ball_block_ref<e8, 16>;
+  const ball_block<e8, 16> b(16 * 8 * 2); // rate 2
+  const ref& q = b.ref();
+  random_stream rng(21);
+  std::size_t placements = 0, cases = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const double slope = 0.02 + 2.0 * rng.uniform();
+    const int root = 1 + static_cast<int>(rng.uniform() * 3000.0); // the smallest fitting k
+    const auto total_at = [&](int k) {
+      return q.code.budget + static_cast<int>(std::floor((root - k) * slope)) + (k < root ? 1 : 0);
+    };
+    const double norm0 = q.code.mean_norm() * (1.0 + 3.0 * rng.uniform()); // the estimate's input
+    ref::shrink_search s;
+    int last_fit = -1;
+    for (int step = 0;; ++step) {
+      BOOST_TEST_REQUIRE(step < 64);
+      const int k = s.k;
+      const int total = total_at(k);
+      const bool fits = total <= q.code.budget;
+      BOOST_TEST_REQUIRE(fits == (k >= root));
+      ++placements;
+      bool keep = false;
+      const bool done = s.next(q, fits, total, [&] { return norm0; }, keep);
+      BOOST_TEST_REQUIRE(keep == (fits && k > 0));
+      if (fits) last_fit = k;
+      if (done) break;
+    }
+    BOOST_TEST_REQUIRE(!s.zero);
+    BOOST_TEST_REQUIRE(s.restore());
+    ++cases;
+    // The answer (the kept point) fits, and the root is within the promised resolution.
+    BOOST_TEST_REQUIRE(last_fit >= root);
+    BOOST_TEST_REQUIRE(last_fit - root < ref::step_of(last_fit), "root " << root << " found " << last_fit);
+  }
+  // Linear f: regula falsi lands near the root at once (about 3 placements: the point, the
+  // estimate, one or two interpolations).
+  BOOST_TEST_MESSAGE("placements per search: " << static_cast<double>(placements) / static_cast<double>(cases));
+  BOOST_TEST(static_cast<double>(placements) / static_cast<double>(cases) < 8.0);
+}
+
+// The search on real points: the chosen point is the placement at some k that fits, with a k
+// within max(1, k/16) below it that does not fit (brute force over every k of the grid).
+BOOST_AUTO_TEST_CASE(chosen_points_are_bracketed_placements) {
+  const ball_block<e8, 16> b(16 * 8 * 2); // rate 2: most vectors shrink
+  const auto& q = b.ref();
+  random_stream rng(23);
+  std::array<float, 128> x{}, t{}, u{};
+  int shrunk = 0;
+  for (int i = 0; i < 24; ++i) {
+    for (auto& v : x) v = static_cast<float>(rng.gaussian());
+    b.choose(std::span<const float, 128>(x), t.data());
+    BOOST_TEST_REQUIRE(q.code.contains(t.data()));
+    std::vector<char> fits(ball_block<e8, 16>::shrink_steps + 1);
+    int found = -1;
+    for (int k = 0; k <= ball_block<e8, 16>::shrink_steps; ++k) {
+      for (std::size_t j = 0; j < 16; ++j) q.place_block(x.data() + 8 * j, q.alpha_of(k), u.data() + 8 * j);
+      fits[k] = q.code.contains(u.data()) ? 1 : 0;
+      if (found < 0 && fits[k] && u == t) found = k;
+    }
+    BOOST_TEST_REQUIRE(found >= 0);
+    if (found == 0) continue;
+    ++shrunk;
+    bool bracketed = false;
+    for (int k = found - 1; k >= 0 && k >= found - ball_block<e8, 16>::ref_type::step_of(found); --k)
+      bracketed |= fits[k] == 0;
+    BOOST_TEST(bracketed, "k = " << found);
+  }
+  BOOST_TEST(shrunk > 12);
+}
+
 // The rate–distortion property the presets exist for (docs/components/ball.md): iid Gaussian,
 // D = 128, every side bit counted, within 2 dB of D(R) = 2^(−2R) at rates 2 to 5.
 BOOST_AUTO_TEST_CASE(gaussian_gap_below_two_db) {

@@ -96,23 +96,26 @@ struct ball_block_ref {
 
   /// The codebook point the encoder picks for x (block floats, unit mean square) into t:
   /// Q_Λ(x / s) block by block; if that is outside the ball, Q_Λ(x · α_k / s) with
-  /// α_k = 1 − k/4096, from an estimate k₀ (the α that brings the point's norm to the ball's
-  /// mean bin edge, below): while α_k fits, k moves down by max(1, k/16) (keeping the last k
-  /// that fits); while it does not, up by the same steps. α = 0 (the point 0) always fits.
+  /// α_k = 1 − k/4096 for the smallest k that fits, found to a resolution of max(1, k/16) by
+  /// shrink_search: from an estimate k₀ (the α that brings the point's norm to the ball's mean
+  /// bin edge) up in steps of 4 · max(1, k/16) until the point fits, then Illinois regula falsi
+  /// on the bins' sum against the budget between the last k that did not fit and the first
+  /// that did. α = 0 (the point 0) always fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {
     float fit[block];
     shrink_search s;
     for (;;) {
-      const bool fits = place(x, s.k, t);
+      int total = 0;
+      const bool fits = place(x, s.k, t, total);
       const auto norm = [&] {
         double n = 0;
         for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(shell_view<L>::norm(t + b * L::dim));
         return n;
       };
       bool keep = false;
-      const bool done = s.next(*this, fits, norm, keep);
+      const bool done = s.next(*this, fits, total, norm, keep);
       if (keep)
         for (std::size_t i = 0; i < block; ++i) fit[i] = t[i];
       if (done) break;
@@ -123,36 +126,63 @@ struct ball_block_ref {
       for (std::size_t i = 0; i < block; ++i) t[i] = 0.0f;
   }
   /// choose's search over k, one placement at a time (the CUDA encoder runs the same steps over
-  /// a lane group): place(k), then next(); phase 0 the point itself, 1 the first estimate,
-  /// 2 lowering k while the point fits, 3 raising k until it fits.
+  /// a lane group): place(k), then next(). Phase 0 the point itself; 1 bracketing (from the
+  /// first estimate up until the point fits); 2 Illinois regula falsi inside the bracket
+  /// [lo, hi], lo not fitting, hi fitting, on f(k) = (bins' sum at k) − budget, with
+  /// f(hi) taken 1/2 lower (the fitting side is ≤ 0, the root lies between the integers); the
+  /// end kept twice in a row has its f halved. Integer k; the only rounded operation is one
+  /// IEEE double division, so host and device take the same steps.
   struct shrink_search {
     int k = 0;
     int phase = 0;
     bool zero = false; ///< nothing fit before α = 0: the point 0
-    /// After placing at k with result `fits`: whether the search is over. Sets `keep` when the
-    /// placed point is the best so far (the caller copies it); norm() gives the placed point's
-    /// integer norm (double), asked for only after the first placement.
+    int lo = 0;        ///< the largest k known not to fit
+    int hi = 0;        ///< the smallest k known to fit (phase 2)
+    int side = 0;      ///< the end moved last: +1 hi, −1 lo
+    double f_lo = 0.0;
+    double f_hi = 0.0;
+    /// After placing at k with result `fits` and bins' sum `total` (a block beyond the cap
+    /// counting cap_bins): whether the search is over. Sets `keep` when the placed point is the
+    /// best so far (the caller copies it); norm() gives the placed point's integer norm
+    /// (double), asked for only after the first placement.
     template <class Norm>
-    KAKEYA_HOST_DEVICE bool next(const ball_block_ref& q, bool fits, Norm&& norm, bool& keep) noexcept {
+    KAKEYA_HOST_DEVICE bool next(const ball_block_ref& q, bool fits, int total, Norm&& norm, bool& keep) noexcept {
+      const double f = static_cast<double>(total - q.code.budget);
       if (phase == 0) {
         if (fits) return true;
+        f_lo = f;
         k = q.first_shrink(norm());
         phase = 1;
         return false;
       }
-      if (fits && phase != 3) { // lower k while the point still fits
-        keep = true;
-        phase = 2;
-        const int lower = k - step_of(k);
-        if (lower < 1) return true;
-        k = lower;
-        return false;
+      if (phase == 1 && !fits) { // still outside: raise k
+        lo = k;
+        f_lo = f;
+        const int up = 4 * step_of(k);
+        k = up < shrink_steps - k ? k + up : shrink_steps;
+        zero = k >= shrink_steps;
+        return zero;
       }
-      if (fits || phase == 2) return true; // phase 3 fits, or phase 2 went too far
-      phase = 3;
-      k += step_of(k);
-      zero = k >= shrink_steps;
-      return zero;
+      if (fits) {
+        keep = true;
+        hi = k;
+        f_hi = f - 0.5;
+        if (side == 1) f_lo *= 0.5;
+        side = 1;
+      } else {
+        lo = k;
+        f_lo = f;
+        if (side == -1) f_hi *= 0.5;
+        side = -1;
+      }
+      phase = 2;
+      if (hi - lo <= step_of(hi)) return true;
+      // f_hi < 0 always; f_lo <= 0 only when a block beyond the cap made the point not fit:
+      // then bisect.
+      const int width = hi - lo;
+      const int into = f_lo > 0.0 ? static_cast<int>(f_lo * width / (f_lo - f_hi) + 0.5) : width / 2;
+      k = lo + (into < 1 ? 1 : into > width - 1 ? width - 1 : into);
+      return false;
     }
     /// Whether the answer is the last kept point (not the last placed one).
     [[nodiscard]] KAKEYA_HOST_DEVICE bool restore() const noexcept { return phase == 2; }
@@ -180,11 +210,18 @@ struct ball_block_ref {
   }
 
 private:
-  // t = Q_Λ(x · α_k / s) block by block; whether it is in the ball.
-  KAKEYA_HOST_DEVICE bool place(std::span<const float, block> x, int k, float* t) const noexcept {
+  // t = Q_Λ(x · α_k / s) block by block; whether it is in the ball, and its bins' sum.
+  KAKEYA_HOST_DEVICE bool place(std::span<const float, block> x, int k, float* t, int& total) const noexcept {
     const float alpha = alpha_of(k);
-    for (std::size_t b = 0; b < K; ++b) place_block(x.data() + b * L::dim, alpha, t + b * L::dim);
-    return code.contains(t);
+    bool over = false;
+    total = 0;
+    for (std::size_t b = 0; b < K; ++b) {
+      place_block(x.data() + b * L::dim, alpha, t + b * L::dim);
+      const int bin = code.bin(t + b * L::dim);
+      over |= bin >= ball_code_view<L>::cap_bins;
+      total += bin;
+    }
+    return !over && total <= code.budget;
   }
 };
 
