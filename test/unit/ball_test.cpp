@@ -410,8 +410,8 @@ BOOST_AUTO_TEST_CASE(granular_error_is_e8_second_moment) {
 
 // The overload search on its own, over synthetic bins' sums f(k) = budget + c − ⌊k · slope⌋
 // (falling in k, as the shrunk point's norm does), each fitting from its root on: it must end on
-// a k that fits with a k below it within max(1, k/16) that does not (the bracket it promises),
-// and find it in few placements.
+// a k that fits with a k below it within max(1, k/16) that does not (the bracket it promises)
+// or whose sum is the budget, and find it in few placements.
 BOOST_AUTO_TEST_CASE(shrink_search_brackets_the_smallest_fitting_k) {
   using ref = ball_block_ref<e8, 16>;
   const ball_block<e8, 16> b(16 * 8 * 2); // rate 2
@@ -443,9 +443,11 @@ BOOST_AUTO_TEST_CASE(shrink_search_brackets_the_smallest_fitting_k) {
     BOOST_TEST_REQUIRE(!s.zero);
     BOOST_TEST_REQUIRE(s.restore());
     ++cases;
-    // The answer (the kept point) fits, and the root is within the promised resolution.
+    // The answer (the kept point) fits, and the root is within the promised resolution, or
+    // the answer spends the whole budget.
     BOOST_TEST_REQUIRE(last_fit >= root);
-    BOOST_TEST_REQUIRE(last_fit - root < ref::step_of(last_fit), "root " << root << " found " << last_fit);
+    BOOST_TEST_REQUIRE((last_fit - root < ref::step_of(last_fit) || total_at(last_fit) == q.code.budget),
+                       "root " << root << " found " << last_fit);
   }
   // Linear f: regula falsi lands near the root at once (about 3 placements: the point, the
   // estimate, one or two interpolations).
@@ -454,13 +456,14 @@ BOOST_AUTO_TEST_CASE(shrink_search_brackets_the_smallest_fitting_k) {
 }
 
 // The search on real points: the chosen point is the placement at some k that fits, with a k
-// within max(1, k/16) below it that does not fit (brute force over every k of the grid).
+// within max(1, k/16) below it that does not fit, or whose bins sum to the budget (brute force
+// over every k of the grid).
 BOOST_AUTO_TEST_CASE(chosen_points_are_bracketed_placements) {
   const ball_block<e8, 16> b(16 * 8 * 2); // rate 2: most vectors shrink
   const auto& q = b.ref();
   random_stream rng(23);
   std::array<float, 128> x{}, t{}, u{};
-  int shrunk = 0;
+  int shrunk = 0, full = 0;
   for (int i = 0; i < 24; ++i) {
     for (auto& v : x) v = static_cast<float>(rng.gaussian());
     b.choose(std::span<const float, 128>(x), t.data());
@@ -478,9 +481,14 @@ BOOST_AUTO_TEST_CASE(chosen_points_are_bracketed_placements) {
     bool bracketed = false;
     for (int k = found - 1; k >= 0 && k >= found - ball_block<e8, 16>::ref_type::step_of(found); --k)
       bracketed |= fits[k] == 0;
-    BOOST_TEST(bracketed, "k = " << found);
+    int total = 0;
+    for (std::size_t j = 0; j < 16; ++j) total += q.code.bin(t.data() + 8 * j);
+    BOOST_TEST((bracketed || total == q.code.budget), "k = " << found);
+    full += total == q.code.budget ? 1 : 0;
   }
   BOOST_TEST(shrunk > 12);
+  BOOST_TEST(full > 0); // both ways of ending occur
+  BOOST_TEST(full < shrunk);
 }
 
 // The rate–distortion property the presets exist for (docs/components/ball.md): iid Gaussian,

@@ -16,9 +16,10 @@
 ///
 /// `ball_block` owns the code's tables (shared between copies, built once per process);
 /// `ball_block_ref` is the same quantiser over a `ball_code_view` (trivially copyable, host and
-/// device): ball_block runs through it, and the CUDA backend runs it with the tables copied to
-/// the GPU (kernels/cuda/ball_group.cuh runs it on lane groups through place_block,
-/// first_shrink and step_of, the steps of choose).
+/// device): ball_block runs through it, the CUDA backend runs it with the tables copied to the
+/// GPU (kernels/cuda/ball_group.cuh: place_block and shrink_search on lane groups), and the
+/// SIMD backend steps through the same shrink_search with its closest points lane-wise over the
+/// blocks (kernels/simd/kernels_impl.hpp), writing and reading through write_point/read_point.
 
 #include <algorithm>
 #include <cmath>
@@ -64,10 +65,27 @@ struct ball_block_ref {
     if (code.blocks == 0) return;
     float t[block];
     choose(x, t);
+    write_point(t, w);
+  }
+  /// Writes the index of codebook point t (block floats; code.contains(t)): its rank as
+  /// ceil(bits / 64) fields of up to 64 bits, least significant first.
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void write_point(const float* t, Writer& w) const noexcept {
     detail::word r[ball_code_view<L>::max_words];
     code.rank(t, r);
     for (std::size_t i = 0; 64 * i < code.bits; ++i)
       w.put(r[i], static_cast<int>(code.bits - 64 * i < 64 ? code.bits - 64 * i : 64));
+  }
+  /// Reads an index (write_point's fields; any bits) and writes its codebook point to t
+  /// (block floats, lattice coordinates: decode multiplies them by the step).
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void read_point(Reader& rd, float* t) const noexcept {
+    detail::word r[ball_code_view<L>::max_words];
+    for (std::size_t i = 0; i < code.words; ++i) {
+      const std::size_t take = code.bits > 64 * i ? (code.bits - 64 * i < 64 ? code.bits - 64 * i : 64) : 0;
+      r[i] = take ? rd.get(static_cast<int>(take)) : 0;
+    }
+    code.unrank(r, t);
   }
   template <class Reader = bit_reader>
   KAKEYA_HOST_DEVICE void decode(Reader& rd, std::span<float, block> y) const noexcept {
@@ -75,13 +93,8 @@ struct ball_block_ref {
       for (std::size_t i = 0; i < block; ++i) y[i] = 0.0f;
       return;
     }
-    detail::word r[ball_code_view<L>::max_words];
-    for (std::size_t i = 0; i < code.words; ++i) {
-      const std::size_t take = code.bits > 64 * i ? (code.bits - 64 * i < 64 ? code.bits - 64 * i : 64) : 0;
-      r[i] = take ? rd.get(static_cast<int>(take)) : 0;
-    }
     float t[block];
-    code.unrank(r, t);
+    read_point(rd, t);
     for (std::size_t i = 0; i < block; ++i) y[i] = t[i] * step;
   }
   KAKEYA_HOST_DEVICE void reconstruct(std::span<const float, block> x, std::span<float, block> y) const noexcept {
@@ -96,11 +109,11 @@ struct ball_block_ref {
 
   /// The codebook point the encoder picks for x (block floats, unit mean square) into t:
   /// Q_Λ(x / s) block by block; if that is outside the ball, Q_Λ(x · α_k / s) with
-  /// α_k = 1 − k/4096 for the smallest k that fits, found to a resolution of max(1, k/16) by
-  /// shrink_search: from an estimate k₀ (the α that brings the point's norm to the ball's mean
-  /// bin edge) up in steps of 4 · max(1, k/16) until the point fits, then Illinois regula falsi
-  /// on the bins' sum against the budget between the last k that did not fit and the first
-  /// that did. α = 0 (the point 0) always fits.
+  /// α_k = 1 − k/4096, a small k that fits, found by shrink_search: from an estimate k₀ (the α
+  /// that brings the point's norm to the ball's mean bin edge) up in steps of 4 · max(1, k/16)
+  /// until the point fits, then Illinois regula falsi on the bins' sum against the budget
+  /// between the last k that did not fit and the first that did, until the two are max(1, k/16)
+  /// apart or a fitting point's bins sum to the budget. α = 0 (the point 0) always fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {
@@ -130,8 +143,10 @@ struct ball_block_ref {
   /// first estimate up until the point fits); 2 Illinois regula falsi inside the bracket
   /// [lo, hi], lo not fitting, hi fitting, on f(k) = (bins' sum at k) − budget, with
   /// f(hi) taken 1/2 lower (the fitting side is ≤ 0, the root lies between the integers); the
-  /// end kept twice in a row has its f halved. Integer k; the only rounded operation is one
-  /// IEEE double division, so host and device take the same steps.
+  /// end kept twice in a row has its f halved. It stops when hi − lo <= max(1, hi/16), or at
+  /// once when a fitting point's bins sum to the budget exactly (no smaller k can spend more).
+  /// Integer k; the only rounded operation is one IEEE double division, so host and device
+  /// take the same steps.
   struct shrink_search {
     int k = 0;
     int phase = 0;
@@ -176,7 +191,8 @@ struct ball_block_ref {
         side = -1;
       }
       phase = 2;
-      if (hi - lo <= step_of(hi)) return true;
+      // Done at the resolution, or when the fitting point spends the whole budget.
+      if (hi - lo <= step_of(hi) || (fits && total == q.code.budget)) return true;
       // f_hi < 0 always; f_lo <= 0 only when a block beyond the cap made the point not fit:
       // then bisect.
       const int width = hi - lo;
