@@ -962,6 +962,178 @@ struct kern {
       by_scale.template operator()<fp8_e5m2>();
   }
 
+  // ---- ball codecs (codec/ball_block.hpp): pow2_scale, Hadamard, rms_scale, E8 balls -------
+  // The stages run lane-wise (lanes = vectors). The overload search, the rank and the unrank
+  // run one vector at a time, the search's closest points lane-wise over the ball's blocks
+  // (lanes = blocks: every block of a ball has the same shrink factor), its steps through
+  // ball_block_ref::shrink_search, the same object the scalar choose() steps through.
+  /// F::decode(F::encode(r)) per lane, F = ue8m<M> (scale/rms_scale.hpp).
+  template <class F>
+  static bf ue8m_round(bf r) noexcept {
+    constexpr int shift = F::shift;
+    const bi max_code(static_cast<std::int32_t>(F::max_code));
+    const bi a = as_i(r) & bi(0x7fffffff);
+    bi c = (a + bi((1 << (shift - 1)) - 1) + ((a >> shift) & bi(1))) >> shift;
+    c = seli(c > max_code, max_code, c);
+    c = seli(a >= bi(0x7f800000), max_code, c);
+    return as_f(c << shift);
+  }
+  /// codec::forward of the ball presets per lane: pow2_scale, Hadamard, rms_scale<F>;
+  /// returns the gain product.
+  template <class F>
+  static bf ball_forward(float* v, std::size_t D) noexcept {
+    const bf g1 = pow2_floor(max_abs(v, D));
+    divide_pow2(v, D, nonzero_divisor(g1));
+    const bf gain = bf(1.0f) * g1;
+    fwht_soa(v, D);
+    // rms_scale: p = pow2_floor(max |v|), v /= p, s = tree_sum(v²), g = F(sqrtf(s / D)), v /= g.
+    const bf p = pow2_floor(max_abs(v, D));
+    const mf zero = p == bf(0.0f);
+    divide_pow2(v, D, nonzero_divisor(p));
+    tree_acc acc;
+    for (std::size_t i = 0; i < D; ++i) {
+      const bf a = ld(v + i * W);
+      acc.add(a * a);
+    }
+    const bf g = ue8m_round<F>(xsimd::sqrt(acc.result() / bf(static_cast<float>(D))));
+    divide(v, D, self(zero, bf(1.0f), g));
+    return gain * self(zero, bf(0.0f), g * p);
+  }
+  /// One ball of one vector, blocks in lanes: x[j][b] coordinate j of block b (K blocks,
+  /// padded with zeros to G · W); the chosen point (ball_block_ref::choose) into t (AoS,
+  /// K · 8 floats).
+  template <std::size_t K>
+  struct ball_lanes {
+    static constexpr std::size_t G = (K + W - 1) / W; // batches per coordinate
+    alignas(64) float x[8][G * W];
+    alignas(64) float t[8][G * W];
+    alignas(64) float fit[8][G * W];
+    alignas(64) float sums[G * W];       // ‖t‖² per block, capped at 2^22
+    std::int64_t norms[G * W];           // shell_view::norm per block
+
+    // t = Q_E8(x · (1/s) · α_k) block by block (ball_block_ref::place); whether it fits and
+    // its bins' sum.
+    bool place(const ball_block_ref<e8, K>& q, int k, int& total) noexcept {
+      const bf alpha(ball_block_ref<e8, K>::alpha_of(k)), inv(q.inv_step), big(4194304.0f);
+      for (std::size_t g = 0; g < G; ++g) {
+        bf y[8], p[8];
+        for (std::size_t j = 0; j < 8; ++j) y[j] = ld(x[j] + g * W) * inv * alpha;
+        e8_closest<false>(y, bf(0.0f), bf(0.0f), p);
+        bf n = p[0] * p[0]; // shell_view::norm: s = 0 + t0², then + t_j² in order
+        for (std::size_t j = 1; j < 8; ++j) n = n + p[j] * p[j];
+        for (std::size_t j = 0; j < 8; ++j) st(t[j] + g * W, p[j]);
+        self(n < big, n, big).store_aligned(sums + g * W);
+      }
+      const auto& code = q.code;
+      bool over = false;
+      total = 0;
+      for (std::size_t b = 0; b < K; ++b) {
+        norms[b] = static_cast<std::int64_t>(sums[b]) / shell_view<e8>::norm_scale;
+        const int bin = code.bin_of_norm(norms[b]);
+        over |= bin >= ball_code_view<e8>::cap_bins;
+        total += bin;
+      }
+      return !over && total <= code.budget;
+    }
+    void choose(const ball_block_ref<e8, K>& q, float* out) noexcept {
+      typename ball_block_ref<e8, K>::shrink_search s;
+      for (;;) {
+        int total = 0;
+        const bool fits = place(q, s.k, total);
+        const auto norm = [&] {
+          double n = 0;
+          for (std::size_t b = 0; b < K; ++b) n += static_cast<double>(norms[b]);
+          return n;
+        };
+        bool keep = false;
+        const bool done = s.next(q, fits, total, norm, keep);
+        if (keep) std::memcpy(fit, t, sizeof(t));
+        if (done) break;
+      }
+      const float(*src)[G * W] = s.restore() ? fit : t;
+      for (std::size_t b = 0; b < K; ++b)
+        for (std::size_t j = 0; j < 8; ++j) out[b * 8 + j] = s.zero ? 0.0f : src[j][b];
+    }
+  };
+
+  template <std::size_t K, mode M>
+  static void ball_codec(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
+                         std::uint8_t* cout, float* y, std::size_t n) {
+    using Q = ball_block_ref<e8, K>;
+    using F = ball_gain;
+    const Q& q = *static_cast<const Q*>(d.ball);
+    const std::size_t D = d.dim, bpv = d.bytes_per_vector, balls = D / Q::block;
+    scratch& s = tls();
+    float* v = s.get(0, D * W);
+    float* stage = s.get(3, W * D);
+    ball_lanes<K> lanes{}; // the padding blocks (b >= K) stay 0
+    alignas(64) float t[Q::block];
+    alignas(64) float gains[W];
+    for (std::size_t r0 = 0; r0 < n; r0 += W) {
+      const std::size_t rows = std::min(W, n - r0);
+      if constexpr (M == mode::decode) {
+        for (std::size_t l = 0; l < W; ++l) {
+          gains[l] = 0.0f;
+          if (l >= rows) {
+            for (std::size_t i = 0; i < D; ++i) v[i * W + l] = 0.0f;
+            continue;
+          }
+          bit_reader rd(cin + (r0 + l) * bpv);
+          gains[l] = F::decode(static_cast<typename F::storage>(rd.get(F::bits)));
+          for (std::size_t b = 0; b < balls; ++b) {
+            q.read_point(rd, t);
+            for (std::size_t i = 0; i < Q::block; ++i) v[(b * Q::block + i) * W + l] = t[i] * q.step;
+          }
+        }
+      } else {
+        load_soa(x + r0 * D, rows, D, v, stage);
+        ball_forward<F>(v, D).store_aligned(gains);
+        for (std::size_t l = 0; l < rows; ++l) {
+          std::uint8_t* code = M == mode::encode ? cout + (r0 + l) * bpv : nullptr;
+          bit_writer w(code);
+          if constexpr (M == mode::encode) {
+            std::memset(code, 0, bpv);
+            w.put(static_cast<std::uint64_t>(F::encode(gains[l])), F::bits);
+          }
+          for (std::size_t b = 0; b < balls; ++b) {
+            const float* src = v + b * Q::block * W + l;
+            for (std::size_t k = 0; k < K; ++k)
+              for (std::size_t j = 0; j < 8; ++j) lanes.x[j][k] = src[(k * 8 + j) * W];
+            lanes.choose(q, t);
+            if constexpr (M == mode::encode) {
+              q.write_point(t, w);
+            } else {
+              // decode(encode(x)) without the rank: unrank(rank(t)) is t, except that a zero
+              // coordinate decodes as +0 (t + 0 maps -0 to +0 and nothing else).
+              for (std::size_t i = 0; i < Q::block; ++i)
+                v[(b * Q::block + i) * W + l] = (t[i] + 0.0f) * q.step;
+            }
+          }
+          if constexpr (M == mode::roundtrip) gains[l] = F::decode(F::encode(gains[l]));
+        }
+        if constexpr (M == mode::encode) continue;
+      }
+      fwht_soa(v, D);
+      const bf gain = ld(gains);
+      for (std::size_t i = 0; i < D; ++i) st(v + i * W, ld(v + i * W) * gain);
+      store_soa(v, rows, D, y + r0 * D, stage);
+    }
+  }
+  template <mode M>
+  static void ball_any(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
+                       std::uint8_t* cout, float* y, std::size_t n) {
+    switch (d.ball_blocks) {
+    case 8:
+      return ball_codec<8, M>(d, x, cin, cout, y, n);
+    case 16:
+      return ball_codec<16, M>(d, x, cin, cout, y, n);
+    case 32:
+      return ball_codec<32, M>(d, x, cin, cout, y, n);
+    default:
+      return ball_codec<64, M>(d, x, cin, cout, y, n);
+    }
+  }
+
   // ---- table entry points ------------------------------------------------------------------
   template <mode M>
   static void run(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
@@ -981,6 +1153,8 @@ struct kern {
       return lloyd_codec<M>(d, x, cin, cout, y, n);
     case simd_family::fp8:
       return fp8_any<M>(d, x, cin, cout, y, n);
+    case simd_family::ball:
+      return ball_any<M>(d, x, cin, cout, y, n);
     }
   }
   static bool supports(const simd_codec_desc& d) noexcept {
@@ -991,6 +1165,10 @@ struct kern {
       return d.table != nullptr && is_hadamard_dim(d.dim);
     case simd_family::fp8:
       return d.block % W == 0 && d.dim % d.block == 0;
+    case simd_family::ball:
+      return d.ball != nullptr && is_hadamard_dim(d.dim) &&
+             (d.ball_blocks == 8 || d.ball_blocks == 16 || d.ball_blocks == 32 || d.ball_blocks == 64) &&
+             d.dim % (8 * d.ball_blocks) == 0;
     }
     return false;
   }

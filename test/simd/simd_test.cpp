@@ -265,6 +265,7 @@ void check_all_presets(std::size_t D) {
         for (const char* scale : {"fp32", "fp16", "bf16", "ue8m0"})
           check_spec("fp8:block=" + std::to_string(block) + ",scale=" + scale + ",format=" + format,
                      x, D);
+  for (const char* rate : {"1", "2", "4", "5.6", "6"}) check_spec(std::string("e8b:rate=") + rate, x, D);
 }
 
 /// The preset shapes run compiled kernels on every instruction set but "generic".
@@ -289,8 +290,10 @@ void expect_kernel_for_type() {
     expect_kernel(make_lloyd_max<D>(5), "lloyd-max");
   else if constexpr (std::is_same_v<C, voronoi_e8<D>> || std::is_same_v<C, voronoi_d4<D>>)
     expect_kernel(C{}, "voronoi (per-vector code on the threads, no SIMD kernel yet)", false);
-  else if constexpr (std::is_same_v<C, ball_e8<D>>)
-    expect_kernel(C{}, "ball (per-vector code on the threads, no SIMD kernel yet)", false);
+  else if constexpr (std::is_same_v<C, ball_e8<D>>) {
+    expect_kernel(make_ball<D, e8>(4), "e8b");
+    expect_kernel(C{}, "e8b, empty ball (per-vector code on the threads)", false);
+  }
   else
     expect_kernel(C{}, "fp8");
 }
@@ -341,6 +344,15 @@ BOOST_AUTO_TEST_CASE(every_preset_d64) { check_all_presets(64); }
 BOOST_AUTO_TEST_CASE(every_preset_d128) { check_all_presets(128); }
 BOOST_AUTO_TEST_CASE(every_preset_d256) { check_all_presets(256); }
 BOOST_AUTO_TEST_CASE(every_preset_d512) { check_all_presets(512); }
+
+// Two balls per vector (D = 1024, K = 64), and several threads.
+BOOST_AUTO_TEST_CASE(ball_codes_of_two_balls_per_vector) {
+  auto x = gaussian_rows(40, 1024, 4024); // (test_rows' edge rows overflow the Hadamard at 1024)
+  const auto h = heavy_rows(40, 1024, 5024);
+  x.insert(x.end(), h.begin(), h.end());
+  x.insert(x.end(), 1024, 0.0f);
+  for (const char* spec : {"e8b:rate=2", "e8b:rate=5"}) check_spec(spec, x, 1024, {1, 3});
+}
 
 BOOST_AUTO_TEST_CASE(typed_calls_and_static_q) {
   // The typed API with simd_t{threads}, and codecs with a compile-time q (the same kernels).

@@ -12,8 +12,10 @@
 /// "Backends"). No xsimd header is included here; the kernels live in kernels/simd/.
 ///
 /// Which codecs get SIMD kernels: the preset shapes (presets.hpp) for any dimension —
-/// KakeyaLattice codecs over z8, d4 and e8 (static or run-time q), `lloyd_max_codec<D>` and
-/// `fp8_codec<D, F, B, S>` (B a multiple of the vector width). Any other codec (a user's own
+/// KakeyaLattice codecs over z8, d4 and e8 (static or run-time q), `lloyd_max_codec<D>`,
+/// `fp8_codec<D, F, B, S>` (B a multiple of the vector width) and the E8 ball codecs
+/// `ball_codec<D, e8, K>` (`e8b`; the stages lane-wise, each vector's overload search with its
+/// closest points lane-wise over the ball's blocks, the rank per vector). Any other codec (a user's own
 /// composition) runs the per-vector reference code, split over the threads: the same bits,
 /// fewer vectors per second.
 ///
@@ -72,7 +74,7 @@ unsigned simd_threads();
 
 namespace detail {
 
-enum class simd_family : std::uint8_t { lattice, lloyd_max, fp8 };
+enum class simd_family : std::uint8_t { lattice, lloyd_max, fp8, ball };
 enum class simd_lattice : std::uint8_t { z8, d4, e8 };
 enum class simd_fp8 : std::uint8_t { e4m3, e5m2 };
 enum class simd_scale : std::uint8_t { fp32, fp16, bf16, ue8m0 };
@@ -94,6 +96,9 @@ struct simd_codec_desc {
   simd_fp8 element = simd_fp8::e4m3;
   simd_scale scale = simd_scale::fp32;
   std::size_t block = 0;
+  // ball codes: the ball_block_ref<e8, ball_blocks> of the codec
+  const void* ball = nullptr;
+  std::size_t ball_blocks = 0;
 };
 
 template <class L>
@@ -171,6 +176,21 @@ requires((std::is_same_v<F, fp8_e4m3> || std::is_same_v<F, fp8_e5m2>)&&(
     d.element = std::is_same_v<F, fp8_e4m3> ? simd_fp8::e4m3 : simd_fp8::e5m2;
     d.scale = simd_scale_of<S>();
     d.block = B;
+    return d;
+  }
+};
+
+template <std::size_t D, std::size_t K>
+struct simd_shape<ball_codec<D, e8, K>> {
+  static constexpr bool known = true;
+  template <class C>
+  static simd_codec_desc describe(const C& c) noexcept {
+    simd_codec_desc d;
+    d.family = simd_family::ball;
+    d.dim = D;
+    d.bytes_per_vector = c.bytes_per_vector();
+    d.ball = c.quantiser().bits() > 0 ? &c.quantiser().ref() : nullptr; // an empty ball: no kernel
+    d.ball_blocks = K;
     return d;
   }
 };
