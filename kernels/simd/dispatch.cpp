@@ -23,6 +23,14 @@
 
 namespace kakeya {
 namespace detail {
+
+void simd_kernels::ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept {
+  code.rank(t, out);
+}
+void simd_kernels::ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept {
+  code.unrank(in, t);
+}
+
 namespace {
 
 using simd_kernels::isa_table;

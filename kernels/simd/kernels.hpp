@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "kakeya/backend/simd.hpp"
+#include "kakeya/lattice/ball.hpp"
 
 namespace kakeya::detail::simd_kernels {
 
@@ -29,6 +30,14 @@ struct isa_table {
   /// n blocks; q == 0: the unbounded lattice.
   void (*closest)(simd_lattice l, const float* in, float* out, std::size_t n, int q);
 };
+
+/// The ball codes' rank and unrank (lattice/ball.hpp), compiled with the plain flags
+/// (dispatch.cpp) and called out of line by the kernels. Inline functions that a kernel does
+/// not inline are emitted as weak symbols by every object that uses them, and the linker keeps
+/// one copy: were it an AVX-512 object's, the scalar backend would run AVX-512 code. The
+/// kernels therefore inline everything else (test/simd/weak_symbols.sh checks the objects).
+void ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept;
+void ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept;
 
 // One per compiled instruction set (kernels/simd/isa_*.cpp).
 const isa_table& table_avx512();

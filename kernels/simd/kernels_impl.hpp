@@ -878,8 +878,10 @@ struct kern {
       return as_f(sign | seli(c >= bi(0x7c00), special, widen_magnitude<10, 15>(c)));
     }
   }
+  // flatten: the scale format's encode / decode are inlined here, never emitted as weak
+  // symbols of this instruction set (kernels.hpp, ball_rank).
   template <class F, class S, mode M>
-  static void fp8_codec(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
+  [[gnu::flatten]] static void fp8_codec(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
                         std::uint8_t* cout, float* y, std::size_t n) {
     using fmt = fp8_block<F, 1, S>; // scale_for does not depend on the block size
     constexpr std::size_t sb = S::bits / 8;
@@ -966,7 +968,8 @@ struct kern {
   // The stages run lane-wise (lanes = vectors). The overload search, the rank and the unrank
   // run one vector at a time, the search's closest points lane-wise over the ball's blocks
   // (lanes = blocks: every block of a ball has the same shrink factor), its steps through
-  // ball_block_ref::shrink_search, the same object the scalar choose() steps through.
+  // ball_block_ref::shrink_search, the same object the scalar choose() steps through; the rank
+  // and unrank out of line in generic code (ball_rank, ball_unrank: kernels.hpp says why).
   /// F::decode(F::encode(r)) per lane, F = ue8m<M> (scale/rms_scale.hpp).
   template <class F>
   static bf ue8m_round(bf r) noexcept {
@@ -1069,6 +1072,7 @@ struct kern {
     ball_lanes<K> lanes{}; // the padding blocks (b >= K) stay 0
     alignas(64) float t[Q::block];
     alignas(64) float gains[W];
+    word rank[ball_code_view<e8>::max_words];
     for (std::size_t r0 = 0; r0 < n; r0 += W) {
       const std::size_t rows = std::min(W, n - r0);
       if constexpr (M == mode::decode) {
@@ -1081,7 +1085,8 @@ struct kern {
           bit_reader rd(cin + (r0 + l) * bpv);
           gains[l] = F::decode(static_cast<typename F::storage>(rd.get(F::bits)));
           for (std::size_t b = 0; b < balls; ++b) {
-            q.read_point(rd, t);
+            q.read_rank(rd, rank);
+            ball_unrank(q.code, rank, t);
             for (std::size_t i = 0; i < Q::block; ++i) v[(b * Q::block + i) * W + l] = t[i] * q.step;
           }
         }
@@ -1101,7 +1106,8 @@ struct kern {
               for (std::size_t j = 0; j < 8; ++j) lanes.x[j][k] = src[(k * 8 + j) * W];
             lanes.choose(q, t);
             if constexpr (M == mode::encode) {
-              q.write_point(t, w);
+              ball_rank(q.code, t, rank);
+              q.write_rank(rank, w);
             } else {
               // decode(encode(x)) without the rank: unrank(rank(t)) is t, except that a zero
               // coordinate decodes as +0 (t + 0 maps -0 to +0 and nothing else).

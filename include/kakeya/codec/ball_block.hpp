@@ -19,7 +19,7 @@
 /// device): ball_block runs through it, the CUDA backend runs it with the tables copied to the
 /// GPU (kernels/cuda/ball_group.cuh: place_block and shrink_search on lane groups), and the
 /// SIMD backend steps through the same shrink_search with its closest points lane-wise over the
-/// blocks (kernels/simd/kernels_impl.hpp), writing and reading through write_point/read_point.
+/// blocks (kernels/simd/kernels_impl.hpp), writing and reading through write_rank/read_rank.
 
 #include <algorithm>
 #include <cmath>
@@ -67,12 +67,18 @@ struct ball_block_ref {
     choose(x, t);
     write_point(t, w);
   }
-  /// Writes the index of codebook point t (block floats; code.contains(t)): its rank as
-  /// ceil(bits / 64) fields of up to 64 bits, least significant first.
+  /// Writes the index of codebook point t (block floats; code.contains(t)): its rank, as
+  /// write_rank lays it out.
   template <class Writer = bit_writer>
   KAKEYA_HOST_DEVICE void write_point(const float* t, Writer& w) const noexcept {
     detail::word r[ball_code_view<L>::max_words];
     code.rank(t, r);
+    write_rank(r, w);
+  }
+  /// Writes a rank (code.words words) as ceil(bits / 64) fields of up to 64 bits, least
+  /// significant first.
+  template <class Writer = bit_writer>
+  KAKEYA_HOST_DEVICE void write_rank(const detail::word* r, Writer& w) const noexcept {
     for (std::size_t i = 0; 64 * i < code.bits; ++i)
       w.put(r[i], static_cast<int>(code.bits - 64 * i < 64 ? code.bits - 64 * i : 64));
   }
@@ -81,11 +87,16 @@ struct ball_block_ref {
   template <class Reader = bit_reader>
   KAKEYA_HOST_DEVICE void read_point(Reader& rd, float* t) const noexcept {
     detail::word r[ball_code_view<L>::max_words];
+    read_rank(rd, r);
+    code.unrank(r, t);
+  }
+  /// Reads write_rank's fields into r (code.words words).
+  template <class Reader = bit_reader>
+  KAKEYA_HOST_DEVICE void read_rank(Reader& rd, detail::word* r) const noexcept {
     for (std::size_t i = 0; i < code.words; ++i) {
       const std::size_t take = code.bits > 64 * i ? (code.bits - 64 * i < 64 ? code.bits - 64 * i : 64) : 0;
       r[i] = take ? rd.get(static_cast<int>(take)) : 0;
     }
-    code.unrank(r, t);
   }
   template <class Reader = bit_reader>
   KAKEYA_HOST_DEVICE void decode(Reader& rd, std::span<float, block> y) const noexcept {
