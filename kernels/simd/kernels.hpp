@@ -37,6 +37,8 @@ struct isa_table {
 /// one copy: were it an AVX-512 object's, the scalar backend would run AVX-512 code. The
 /// kernels therefore inline everything else (test/simd/weak_symbols.sh checks the objects).
 void ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept;
+/// The rank from the blocks' bins and indices in their bins (ball_code_view::rank_blocks).
+void ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::uint64_t* idx, word* out) noexcept;
 void ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept;
 
 // One per compiled instruction set (kernels/simd/isa_*.cpp).

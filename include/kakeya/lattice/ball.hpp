@@ -417,14 +417,27 @@ struct ball_code_view {
   /// The rank of codebook point t (contains(t) must hold) into `out` (words words): the sum
   /// over the blocks of their block_terms, added in any order.
   KAKEYA_HOST_DEVICE void rank(const float* t, detail::word* out) const noexcept {
+    rank_blocks(
+        [&](std::size_t i, int& b, std::uint64_t& idx) {
+          const float* ti = t + i * dim;
+          const std::int64_t n = shell_view<L>::norm(ti);
+          b = bin_of[n];
+          idx = index_in_bin(ti, n);
+        },
+        out);
+  }
+  /// The rank from each block's bin and index in it, block(i, bin, index) giving block i's
+  /// (rank computes them from the point; the SIMD backend computes the indices lane-wise).
+  template <class Block>
+  KAKEYA_HOST_DEVICE void rank_blocks(Block&& block, detail::word* out) const noexcept {
     detail::big_zero(out, words);
     int left = budget;
     for (std::size_t i = 0; i < blocks; ++i) {
-      const float* ti = t + i * dim;
-      const std::int64_t n = shell_view<L>::norm(ti);
-      const int b = bin_of[n];
+      int b = 0;
+      std::uint64_t idx = 0;
+      block(i, b, idx);
       rank_term terms[2];
-      block_terms(blocks - 1 - i, left, b, index_in_bin(ti, n), terms);
+      block_terms(blocks - 1 - i, left, b, idx, terms);
       for (const rank_term& r : terms) detail::big_add_shifted(out, words, r.v, r.e);
       left -= b;
     }
