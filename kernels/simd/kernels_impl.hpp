@@ -54,9 +54,9 @@ struct e8_shell_ranks<xsimd::avx512bw> {
     alignas(64) std::int64_t half_lanes[8];
     for (std::size_t b = 0; b < 8; ++b) {
       const float* tb = t + 8 * b;
-      const bool half = tb[0] != ::rintf(tb[0]);
+      const bool half = tb[0] != static_cast<float>(static_cast<std::int32_t>(tb[0])); // as the scalar rank
       half_lanes[b] = half ? -1 : 0;
-      for (std::size_t i = 0; i < 8; ++i) x[i][b] = static_cast<std::int64_t>(::rintf(tb[i] * (half ? 2.0f : 1.0f)));
+      for (std::size_t i = 0; i < 8; ++i) x[i][b] = static_cast<std::int32_t>(tb[i] * (half ? 2.0f : 1.0f));
     }
     const __m512i hv = _mm512_load_si512(half_lanes);
     const __mmask8 mh = _mm512_test_epi64_mask(hv, hv); // the half coset's lanes

@@ -130,11 +130,13 @@ struct shell_view {
   }
   /// The rank of the point t in its shell n = norm(t) (requires n <= n_max).
   [[nodiscard]] KAKEYA_HOST_DEVICE std::uint64_t rank(const float* t, std::int64_t n) const noexcept {
+    // t is a lattice point, so t_i (integer coset) or 2 t_i (half coset) is an integer far
+    // below 2^24: the conversions are exact, with no rounding call.
     bool half = false;
-    if constexpr (has_half) half = t[0] != ::rintf(t[0]);
+    if constexpr (has_half) half = t[0] != static_cast<float>(static_cast<std::int32_t>(t[0]));
     std::int64_t x[dim];
     const int mult = half ? 2 : 1;
-    for (std::size_t i = 0; i < dim; ++i) x[i] = static_cast<std::int64_t>(::rintf(t[i] * static_cast<float>(mult)));
+    for (std::size_t i = 0; i < dim; ++i) x[i] = static_cast<std::int32_t>(t[i] * static_cast<float>(mult));
     std::int64_t s = half ? 8 * n : norm_scale * n;
     std::uint64_t idx = half ? r(dim, norm_scale * n) : 0;
     // Σ_{v < x} completions(v), the candidates v in [−√s, x) (odd ones for the half coset),
