@@ -34,8 +34,7 @@
 
 namespace kakeya::detail::simd_kernels {
 
-/// E8 shell ranks (shell_view<e8>::rank, partial sums read every term: stride 1) of 8 blocks
-/// at once, one block per 64-bit lane, for instruction sets with 64-bit gathers, compares and
+/// E8 shell ranks (shell_view<e8>::rank) of 8 blocks at once, one block per 64-bit lane, for instruction sets with 64-bit gathers, compares and
 /// multiplies (AVX-512 F + DQ); elsewhere `available` is false and the kernels call the scalar
 /// rank out of line. The same integer steps as the scalar rank, with masks for its branches:
 /// per coordinate the partial sum (a gather from the integer or the odd coset's table), the
@@ -48,7 +47,7 @@ struct e8_shell_ranks {
 template <>
 struct e8_shell_ranks<xsimd::avx512bw> {
   static constexpr bool available = true;
-  /// out[b] = v.rank(t + 8 b, n[b]) for b < 8 (requires v.stride == 1).
+  /// out[b] = v.rank(t + 8 b, n[b]) for b < 8 (v.stride below 2^16).
   static void run(const shell_view<e8>& v, const float* t, const std::int64_t* n, std::uint64_t* out) noexcept {
     alignas(64) std::int64_t x[8][8];
     alignas(64) std::int64_t half_lanes[8];
@@ -62,6 +61,9 @@ struct e8_shell_ranks<xsimd::avx512bw> {
     const __mmask8 mh = _mm512_test_epi64_mask(hv, hv); // the half coset's lanes
     const __m512i nv = _mm512_loadu_si512(n);
     const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1), span = _mm512_set1_epi64(v.span);
+    const __m512i stride = _mm512_set1_epi64(v.stride);
+    const long long stride_magic = v.stride == 1 ? 0 : ((1LL << 32) + v.stride - 1) / v.stride;
+    const __m512i magic = _mm512_set1_epi64(stride_magic);
     const long long len = v.squares_len, olen = v.odd_len, orows = v.odd_rows;
     // s = 8n (half) or 2n; idx starts at r_8(2n), the integer coset's count, in the half coset.
     __m512i s = _mm512_mask_blend_epi64(mh, _mm512_slli_epi64(nv, 1), _mm512_slli_epi64(nv, 3));
@@ -73,7 +75,10 @@ struct e8_shell_ranks<xsimd::avx512bw> {
       const __mmask8 pos = _mm512_cmpgt_epi64_mask(xj, zero);
       const __m512i last = _mm512_mask_blend_epi64(pos, _mm512_abs_epi64(xj), _mm512_sub_epi64(xj, one));
       const __m512i terms = _mm512_mask_blend_epi64(mh, last, _mm512_srli_epi64(_mm512_add_epi64(last, one), 1));
-      const __m512i entries = _mm512_min_epi64(terms, span);
+      // terms / stride: exact as (terms · ceil(2^32 / stride)) >> 32 for terms, stride < 2^16.
+      const __m512i whole = stride_magic == 0 ? terms : _mm512_srli_epi64(_mm512_mul_epu32(terms, magic), 32);
+      const __m512i entries = _mm512_min_epi64(whole, span);
+      const __m512i cached_terms = _mm512_mul_epu32(entries, stride);
       const __mmask8 cached = _mm512_cmpgt_epi64_mask(entries, zero);
       const __m512i at_int = _mm512_add_epi64(_mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * len), s), span),
                                               _mm512_sub_epi64(entries, one));
@@ -84,8 +89,8 @@ struct e8_shell_ranks<xsimd::avx512bw> {
       __m512i part = _mm512_mask_i64gather_epi64(zero, cached & static_cast<__mmask8>(~mh), at_int, v.cum_squares, 8);
       part = _mm512_mask_i64gather_epi64(part, cached & mh, at_half, v.cum_odd, 8);
       // The terms past the partial sum: u from entries + 1 (half: 2 entries + 1) to last.
-      __m512i u = _mm512_mask_blend_epi64(mh, _mm512_add_epi64(entries, one),
-                                          _mm512_add_epi64(_mm512_slli_epi64(entries, 1), one));
+      __m512i u = _mm512_mask_blend_epi64(mh, _mm512_add_epi64(cached_terms, one),
+                                          _mm512_add_epi64(_mm512_slli_epi64(cached_terms, 1), one));
       const __m512i step = _mm512_mask_blend_epi64(mh, one, _mm512_set1_epi64(2));
       const __m512i row_int = _mm512_set1_epi64(left * len), row_half = _mm512_set1_epi64(left * olen);
       for (__mmask8 act = _mm512_cmple_epi64_mask(u, last); act != 0; act = _mm512_cmple_epi64_mask(u, last)) {
@@ -1144,12 +1149,12 @@ struct kern {
   };
 
   /// The rank of codebook point t (ball_code_view::rank): with the shell ranks lane-wise where
-  /// the instruction set has them (e8_shell_ranks) and the code reads every partial sum, else
-  /// the scalar rank; either way the sum of the blocks' terms out of line (kernels.hpp).
+  /// the instruction set has them (e8_shell_ranks), else the scalar rank; either way the sum
+  /// of the blocks' terms out of line (kernels.hpp).
   template <std::size_t K>
   static void ball_rank_lanes(const ball_block_ref<e8, K>& q, const float* t, word* rank) noexcept {
     if constexpr (e8_shell_ranks<A>::available) {
-      if (q.code.shells.stride == 1) {
+      if (q.code.shells.stride < 65536) {
         std::int64_t n[K];
         int bins[K];
         std::uint64_t idx[K];
