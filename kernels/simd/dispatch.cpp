@@ -27,8 +27,8 @@ namespace detail {
 void simd_kernels::ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept {
   code.rank(t, out);
 }
-void simd_kernels::ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::uint64_t* idx,
-                                word* out) noexcept {
+void simd_kernels::ball_rank_of(const ball_code_view<e8>& code, const int* bins,
+                                const std::uint64_t* idx, word* out) noexcept {
   code.rank_blocks(
       [&](std::size_t i, int& b, std::uint64_t& x) {
         b = bins[i];

@@ -38,7 +38,8 @@ struct isa_table {
 /// kernels therefore inline everything else (test/simd/weak_symbols.sh checks the objects).
 void ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept;
 /// The rank from the blocks' bins and indices in their bins (ball_code_view::rank_blocks).
-void ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::uint64_t* idx, word* out) noexcept;
+void ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::uint64_t* idx,
+                  word* out) noexcept;
 void ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept;
 
 // One per compiled instruction set (kernels/simd/isa_*.cpp).

@@ -19,9 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <type_traits>
 #include <utility>
-#include <new>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
@@ -34,11 +34,11 @@
 
 namespace kakeya::detail::simd_kernels {
 
-/// E8 shell ranks (shell_view<e8>::rank) of 8 blocks at once, one block per 64-bit lane, for instruction sets with 64-bit gathers, compares and
-/// multiplies (AVX-512 F + DQ); elsewhere `available` is false and the kernels call the scalar
-/// rank out of line. The same integer steps as the scalar rank, with masks for its branches:
-/// per coordinate the partial sum (a gather from the integer or the odd coset's table), the
-/// terms past it, the row counts, and the index update.
+/// E8 shell ranks (shell_view<e8>::rank) of 8 blocks at once, one block per 64-bit lane, for
+/// instruction sets with 64-bit gathers, compares and multiplies (AVX-512 F + DQ); elsewhere
+/// `available` is false and the kernels call the scalar rank out of line. The same integer steps as
+/// the scalar rank, with masks for its branches: per coordinate the partial sum (a gather from the
+/// integer or the odd coset's table), the terms past it, the row counts, and the index update.
 template <class A>
 struct e8_shell_ranks {
   static constexpr bool available = false;
@@ -48,76 +48,98 @@ template <>
 struct e8_shell_ranks<xsimd::avx512bw> {
   static constexpr bool available = true;
   /// out[b] = v.rank(t + 8 b, n[b]) for b < 8 (v.stride below 2^16).
-  static void run(const shell_view<e8>& v, const float* t, const std::int64_t* n, std::uint64_t* out) noexcept {
+  static void run(const shell_view<e8>& v, const float* t, const std::int64_t* n,
+                  std::uint64_t* out) noexcept {
     alignas(64) std::int64_t x[8][8];
     alignas(64) std::int64_t half_lanes[8];
     for (std::size_t b = 0; b < 8; ++b) {
       const float* tb = t + 8 * b;
-      const bool half = tb[0] != static_cast<float>(static_cast<std::int32_t>(tb[0])); // as the scalar rank
+      const bool half =
+          tb[0] != static_cast<float>(static_cast<std::int32_t>(tb[0])); // as the scalar rank
       half_lanes[b] = half ? -1 : 0;
-      for (std::size_t i = 0; i < 8; ++i) x[i][b] = static_cast<std::int32_t>(tb[i] * (half ? 2.0f : 1.0f));
+      for (std::size_t i = 0; i < 8; ++i)
+        x[i][b] = static_cast<std::int32_t>(tb[i] * (half ? 2.0f : 1.0f));
     }
     const __m512i hv = _mm512_load_si512(half_lanes);
     const __mmask8 mh = _mm512_test_epi64_mask(hv, hv); // the half coset's lanes
     const __m512i nv = _mm512_loadu_si512(n);
-    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1), span = _mm512_set1_epi64(v.span);
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1),
+                  span = _mm512_set1_epi64(v.span);
     const __m512i stride = _mm512_set1_epi64(v.stride);
     const long long stride_magic = v.stride == 1 ? 0 : ((1LL << 32) + v.stride - 1) / v.stride;
     const __m512i magic = _mm512_set1_epi64(stride_magic);
     const long long len = v.squares_len, olen = v.odd_len, orows = v.odd_rows;
     // s = 8n (half) or 2n; idx starts at r_8(2n), the integer coset's count, in the half coset.
     __m512i s = _mm512_mask_blend_epi64(mh, _mm512_slli_epi64(nv, 1), _mm512_slli_epi64(nv, 3));
-    __m512i idx = _mm512_mask_i64gather_epi64(zero, mh, _mm512_add_epi64(_mm512_set1_epi64(8 * len), _mm512_slli_epi64(nv, 1)),
-                                              v.squares, 8);
+    __m512i idx = _mm512_mask_i64gather_epi64(
+        zero, mh, _mm512_add_epi64(_mm512_set1_epi64(8 * len), _mm512_slli_epi64(nv, 1)), v.squares,
+        8);
     for (long long j = 0; j < 7; ++j) {
       const long long left = 7 - j, k = left - 1;
       const __m512i xj = _mm512_load_si512(x[j]);
       const __mmask8 pos = _mm512_cmpgt_epi64_mask(xj, zero);
-      const __m512i last = _mm512_mask_blend_epi64(pos, _mm512_abs_epi64(xj), _mm512_sub_epi64(xj, one));
-      const __m512i terms = _mm512_mask_blend_epi64(mh, last, _mm512_srli_epi64(_mm512_add_epi64(last, one), 1));
-      // terms / stride: exact as (terms · ceil(2^32 / stride)) >> 32 for terms, stride < 2^16.
-      const __m512i whole = stride_magic == 0 ? terms : _mm512_srli_epi64(_mm512_mul_epu32(terms, magic), 32);
+      const __m512i last =
+          _mm512_mask_blend_epi64(pos, _mm512_abs_epi64(xj), _mm512_sub_epi64(xj, one));
+      const __m512i terms =
+          _mm512_mask_blend_epi64(mh, last, _mm512_srli_epi64(_mm512_add_epi64(last, one), 1));
+      // terms / stride: exact as (terms · ceil(2^32 / stride)) >> 32 while terms and stride are
+      // below 2^16 (terms <= sqrt(8 · n_max), a few hundred).
+      const __m512i whole =
+          stride_magic == 0 ? terms : _mm512_srli_epi64(_mm512_mul_epu32(terms, magic), 32);
       const __m512i entries = _mm512_min_epi64(whole, span);
       const __m512i cached_terms = _mm512_mul_epu32(entries, stride);
       const __mmask8 cached = _mm512_cmpgt_epi64_mask(entries, zero);
-      const __m512i at_int = _mm512_add_epi64(_mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * len), s), span),
-                                              _mm512_sub_epi64(entries, one));
-      const __m512i s8 = _mm512_srli_epi64(_mm512_sub_epi64(s, _mm512_set1_epi64((left + 1) % 8)), 3);
-      const __m512i at_half =
-          _mm512_add_epi64(_mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * orows), s8), span),
-                           _mm512_sub_epi64(entries, one));
-      __m512i part = _mm512_mask_i64gather_epi64(zero, cached & static_cast<__mmask8>(~mh), at_int, v.cum_squares, 8);
+      const __m512i at_int = _mm512_add_epi64(
+          _mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * len), s), span),
+          _mm512_sub_epi64(entries, one));
+      const __m512i s8 =
+          _mm512_srli_epi64(_mm512_sub_epi64(s, _mm512_set1_epi64((left + 1) % 8)), 3);
+      const __m512i at_half = _mm512_add_epi64(
+          _mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * orows), s8), span),
+          _mm512_sub_epi64(entries, one));
+      __m512i part = _mm512_mask_i64gather_epi64(zero, cached & static_cast<__mmask8>(~mh), at_int,
+                                                 v.cum_squares, 8);
       part = _mm512_mask_i64gather_epi64(part, cached & mh, at_half, v.cum_odd, 8);
       // The terms past the partial sum: u from entries + 1 (half: 2 entries + 1) to last.
-      __m512i u = _mm512_mask_blend_epi64(mh, _mm512_add_epi64(cached_terms, one),
-                                          _mm512_add_epi64(_mm512_slli_epi64(cached_terms, 1), one));
+      __m512i u =
+          _mm512_mask_blend_epi64(mh, _mm512_add_epi64(cached_terms, one),
+                                  _mm512_add_epi64(_mm512_slli_epi64(cached_terms, 1), one));
       const __m512i step = _mm512_mask_blend_epi64(mh, one, _mm512_set1_epi64(2));
-      const __m512i row_int = _mm512_set1_epi64(left * len), row_half = _mm512_set1_epi64(left * olen);
-      for (__mmask8 act = _mm512_cmple_epi64_mask(u, last); act != 0; act = _mm512_cmple_epi64_mask(u, last)) {
+      const __m512i row_int = _mm512_set1_epi64(left * len),
+                    row_half = _mm512_set1_epi64(left * olen);
+      for (__mmask8 act = _mm512_cmple_epi64_mask(u, last); act != 0;
+           act = _mm512_cmple_epi64_mask(u, last)) {
         const __m512i at = _mm512_sub_epi64(s, _mm512_mul_epi32(u, u));
         part = _mm512_add_epi64(
-            part, _mm512_mask_i64gather_epi64(zero, act & static_cast<__mmask8>(~mh), _mm512_add_epi64(row_int, at), v.squares, 8));
-        part = _mm512_add_epi64(part, _mm512_mask_i64gather_epi64(zero, act & mh, _mm512_add_epi64(row_half, at), v.odd, 8));
+            part, _mm512_mask_i64gather_epi64(zero, act & static_cast<__mmask8>(~mh),
+                                              _mm512_add_epi64(row_int, at), v.squares, 8));
+        part = _mm512_add_epi64(
+            part,
+            _mm512_mask_i64gather_epi64(zero, act & mh, _mm512_add_epi64(row_half, at), v.odd, 8));
         u = _mm512_add_epi64(u, step);
       }
       const auto not_h = static_cast<__mmask8>(~mh);
-      const __m512i rl = _mm512_mask_i64gather_epi64(zero, not_h, _mm512_add_epi64(row_int, s), v.squares, 8);
-      const __m512i rn = _mm512_mask_i64gather_epi64(zero, not_h, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * len), s),
-                                                     v.squares, 8);
-      const __m512i ro = _mm512_mask_i64gather_epi64(zero, mh, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * olen), s),
-                                                     v.odd, 8);
+      const __m512i rl =
+          _mm512_mask_i64gather_epi64(zero, not_h, _mm512_add_epi64(row_int, s), v.squares, 8);
+      const __m512i rn = _mm512_mask_i64gather_epi64(
+          zero, not_h, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * len), s), v.squares, 8);
+      const __m512i ro = _mm512_mask_i64gather_epi64(
+          zero, mh, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * olen), s), v.odd, 8);
       const __m512i t_int = _mm512_srli_epi64(_mm512_sub_epi64(rn, rl), 1);
-      const __m512i add_int = _mm512_mask_blend_epi64(pos, _mm512_sub_epi64(t_int, part),
-                                                      _mm512_add_epi64(_mm512_add_epi64(t_int, rl), part));
+      const __m512i add_int = _mm512_mask_blend_epi64(
+          pos, _mm512_sub_epi64(t_int, part), _mm512_add_epi64(_mm512_add_epi64(t_int, rl), part));
       const __m512i t_half = _mm512_srli_epi64(ro, 1);
-      const __m512i add_half = _mm512_srli_epi64(
-          _mm512_mask_blend_epi64(pos, _mm512_sub_epi64(t_half, part), _mm512_add_epi64(t_half, part)), 1);
+      const __m512i add_half =
+          _mm512_srli_epi64(_mm512_mask_blend_epi64(pos, _mm512_sub_epi64(t_half, part),
+                                                    _mm512_add_epi64(t_half, part)),
+                            1);
       idx = _mm512_add_epi64(idx, _mm512_mask_blend_epi64(mh, add_int, add_half));
       s = _mm512_sub_epi64(s, _mm512_mul_epi32(xj, xj));
     }
     // The last coordinate of the integer coset counts when it is positive.
     const __m512i x7 = _mm512_load_si512(x[7]);
-    idx = _mm512_mask_add_epi64(idx, _mm512_cmpgt_epi64_mask(x7, zero) & static_cast<__mmask8>(~mh), idx, one);
+    idx = _mm512_mask_add_epi64(idx, _mm512_cmpgt_epi64_mask(x7, zero) & static_cast<__mmask8>(~mh),
+                                idx, one);
     _mm512_storeu_si512(out, idx);
   }
 };
@@ -162,10 +184,12 @@ struct kern {
     template <class U>
     scratch_allocator(const scratch_allocator<U>&) noexcept {}
     T* allocate(std::size_t n) {
-      return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64}));
+      return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64}));
     }
-    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{64}); }
-    friend bool operator==(const scratch_allocator&, const scratch_allocator&) noexcept { return true; }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete (p, std::align_val_t{64}); }
+    friend bool operator==(const scratch_allocator&, const scratch_allocator&) noexcept {
+      return true;
+    }
   };
 
   /// Per-thread scratch, grown on demand, 64-byte aligned.
@@ -970,8 +994,9 @@ struct kern {
   // flatten: the scale format's encode / decode are inlined here, never emitted as weak
   // symbols of this instruction set (kernels.hpp, ball_rank).
   template <class F, class S, mode M>
-  [[gnu::flatten]] static void fp8_codec(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
-                        std::uint8_t* cout, float* y, std::size_t n) {
+  [[gnu::flatten]] static void fp8_codec(const simd_codec_desc& d, const float* x,
+                                         const std::uint8_t* cin, std::uint8_t* cout, float* y,
+                                         std::size_t n) {
     using fmt = fp8_block<F, 1, S>; // scale_for does not depend on the block size
     constexpr std::size_t sb = S::bits / 8;
     const std::size_t D = d.dim, B = d.block, bpv = d.bytes_per_vector;
@@ -1100,8 +1125,8 @@ struct kern {
     alignas(64) float x[8][G * W];
     alignas(64) float t[8][G * W];
     alignas(64) float fit[8][G * W];
-    alignas(64) float sums[G * W];       // ‖t‖² per block, capped at 2^22
-    std::int64_t norms[G * W];           // shell_view::norm per block
+    alignas(64) float sums[G * W]; // ‖t‖² per block, capped at 2^22
+    std::int64_t norms[G * W];     // shell_view::norm per block
 
     // t = Q_E8(x · (1/s) · α_k) block by block (ball_block_ref::place); whether it fits and
     // its bins' sum.
@@ -1159,7 +1184,8 @@ struct kern {
         int bins[K];
         std::uint64_t idx[K];
         for (std::size_t b = 0; b < K; ++b) n[b] = shell_view<e8>::norm(t + 8 * b);
-        for (std::size_t b = 0; b < K; b += 8) e8_shell_ranks<A>::run(q.code.shells, t + 8 * b, n + b, idx + b);
+        for (std::size_t b = 0; b < K; b += 8)
+          e8_shell_ranks<A>::run(q.code.shells, t + 8 * b, n + b, idx + b);
         for (std::size_t b = 0; b < K; ++b) {
           bins[b] = q.code.bin_of[n[b]];
           idx[b] += q.code.in_bin[n[b]];
@@ -1199,7 +1225,8 @@ struct kern {
           for (std::size_t b = 0; b < balls; ++b) {
             q.read_rank(rd, rank);
             ball_unrank(q.code, rank, t);
-            for (std::size_t i = 0; i < Q::block; ++i) v[(b * Q::block + i) * W + l] = t[i] * q.step;
+            for (std::size_t i = 0; i < Q::block; ++i)
+              v[(b * Q::block + i) * W + l] = t[i] * q.step;
           }
         }
       } else {
@@ -1285,7 +1312,8 @@ struct kern {
       return d.block % W == 0 && d.dim % d.block == 0;
     case simd_family::ball:
       return d.ball != nullptr && is_hadamard_dim(d.dim) &&
-             (d.ball_blocks == 8 || d.ball_blocks == 16 || d.ball_blocks == 32 || d.ball_blocks == 64) &&
+             (d.ball_blocks == 8 || d.ball_blocks == 16 || d.ball_blocks == 32 ||
+              d.ball_blocks == 64) &&
              d.dim % (8 * d.ball_blocks) == 0;
     }
     return false;

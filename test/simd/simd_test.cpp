@@ -265,7 +265,8 @@ void check_all_presets(std::size_t D) {
         for (const char* scale : {"fp32", "fp16", "bf16", "ue8m0"})
           check_spec("fp8:block=" + std::to_string(block) + ",scale=" + scale + ",format=" + format,
                      x, D);
-  for (const char* rate : {"1", "2", "4", "5.6", "6"}) check_spec(std::string("e8b:rate=") + rate, x, D);
+  for (const char* rate : {"1", "2", "4", "5.6", "6"})
+    check_spec(std::string("e8b:rate=") + rate, x, D);
 }
 
 /// The preset shapes run compiled kernels on every instruction set but "generic".
@@ -293,8 +294,7 @@ void expect_kernel_for_type() {
   else if constexpr (std::is_same_v<C, ball_e8<D>>) {
     expect_kernel(make_ball<D, e8>(4), "e8b");
     expect_kernel(C{}, "e8b, empty ball (per-vector code on the threads)", false);
-  }
-  else
+  } else
     expect_kernel(C{}, "fp8");
 }
 template <std::size_t D, class... C>

@@ -15,8 +15,8 @@
 /// KakeyaLattice codecs over z8, d4 and e8 (static or run-time q), `lloyd_max_codec<D>`,
 /// `fp8_codec<D, F, B, S>` (B a multiple of the vector width) and the E8 ball codecs
 /// `ball_codec<D, e8, K>` (`e8b`; the stages lane-wise, each vector's overload search with its
-/// closest points lane-wise over the ball's blocks, the rank per vector). Any other codec (a user's own
-/// composition) runs the per-vector reference code, split over the threads: the same bits,
+/// closest points lane-wise over the ball's blocks, the rank per vector). Any other codec (a user's
+/// own composition) runs the per-vector reference code, split over the threads: the same bits,
 /// fewer vectors per second.
 ///
 /// Instruction set: the best one the CPU has, unless pinned by `set_simd_isa` or the
