@@ -42,9 +42,10 @@ void ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::ui
                   word* out) noexcept;
 void ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept;
 
-// One per compiled instruction set (kernels/simd/isa_*.cpp).
-const isa_table& table_avx512();
-const isa_table& table_avx2();
-const isa_table& table_sse4();
+// One per compiled instruction set (kernels/simd/isa_*.cpp); the only symbols those objects
+// export (they are compiled with hidden visibility: meson.build).
+[[gnu::visibility("default")]] const isa_table& table_avx512();
+[[gnu::visibility("default")]] const isa_table& table_avx2();
+[[gnu::visibility("default")]] const isa_table& table_sse4();
 
 } // namespace kakeya::detail::simd_kernels
