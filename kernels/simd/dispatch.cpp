@@ -24,22 +24,6 @@
 namespace kakeya {
 namespace detail {
 
-void simd_kernels::ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept {
-  code.rank(t, out);
-}
-void simd_kernels::ball_rank_of(const ball_code_view<e8>& code, const int* bins,
-                                const std::uint64_t* idx, word* out) noexcept {
-  code.rank_blocks(
-      [&](std::size_t i, int& b, std::uint64_t& x) {
-        b = bins[i];
-        x = idx[i];
-      },
-      out);
-}
-void simd_kernels::ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept {
-  code.unrank(in, t);
-}
-
 namespace {
 
 using simd_kernels::isa_table;

@@ -11,7 +11,6 @@
 #include <cstdint>
 
 #include "kakeya/backend/simd.hpp"
-#include "kakeya/lattice/ball.hpp"
 
 namespace kakeya::detail::simd_kernels {
 
@@ -31,19 +30,12 @@ struct isa_table {
   void (*closest)(simd_lattice l, const float* in, float* out, std::size_t n, int q);
 };
 
-/// The ball codes' rank and unrank (lattice/ball.hpp), compiled with the plain flags
-/// (dispatch.cpp) and called out of line by the kernels. Inline functions that a kernel does
-/// not inline are emitted as weak symbols by every object that uses them, and the linker keeps
-/// one copy: were it an AVX-512 object's, the scalar backend would run AVX-512 code. The
-/// kernels therefore inline everything else (test/simd/weak_symbols.sh checks the objects).
-void ball_rank(const ball_code_view<e8>& code, const float* t, word* out) noexcept;
-/// The rank from the blocks' bins and indices in their bins (ball_code_view::rank_blocks).
-void ball_rank_of(const ball_code_view<e8>& code, const int* bins, const std::uint64_t* idx,
-                  word* out) noexcept;
-void ball_unrank(const ball_code_view<e8>& code, const word* in, float* t) noexcept;
-
 // One per compiled instruction set (kernels/simd/isa_*.cpp); the only symbols those objects
-// export (they are compiled with hidden visibility: meson.build).
+// export. An inline function that a kernel does not inline is emitted as a weak symbol by its
+// object and by every generic object that uses it, and the linker keeps one copy: were it an
+// AVX-512 object's, the scalar backend would run AVX-512 code. So each instruction set's
+// objects are compiled with hidden visibility and made private (meson.build,
+// private_objects.sh); test/simd/weak_symbols.sh checks the libraries.
 [[gnu::visibility("default")]] const isa_table& table_avx512();
 [[gnu::visibility("default")]] const isa_table& table_avx2();
 [[gnu::visibility("default")]] const isa_table& table_sse4();

@@ -991,12 +991,9 @@ struct kern {
       return as_f(sign | seli(c >= bi(0x7c00), special, widen_magnitude<10, 15>(c)));
     }
   }
-  // flatten: the scale format's encode / decode are inlined here, never emitted as weak
-  // symbols of this instruction set (kernels.hpp, ball_rank).
   template <class F, class S, mode M>
-  [[gnu::flatten]] static void fp8_codec(const simd_codec_desc& d, const float* x,
-                                         const std::uint8_t* cin, std::uint8_t* cout, float* y,
-                                         std::size_t n) {
+  static void fp8_codec(const simd_codec_desc& d, const float* x, const std::uint8_t* cin,
+                        std::uint8_t* cout, float* y, std::size_t n) {
     using fmt = fp8_block<F, 1, S>; // scale_for does not depend on the block size
     constexpr std::size_t sb = S::bits / 8;
     const std::size_t D = d.dim, B = d.block, bpv = d.bytes_per_vector;
@@ -1082,8 +1079,7 @@ struct kern {
   // The stages run lane-wise (lanes = vectors). The overload search, the rank and the unrank
   // run one vector at a time, the search's closest points lane-wise over the ball's blocks
   // (lanes = blocks: every block of a ball has the same shrink factor), its steps through
-  // ball_block_ref::shrink_search, the same object the scalar choose() steps through; the rank
-  // and unrank out of line in generic code (ball_rank, ball_unrank: kernels.hpp says why).
+  // ball_block_ref::shrink_search, the same object the scalar choose() steps through.
   /// F::decode(F::encode(r)) per lane, F = ue8m<M> (scale/rms_scale.hpp).
   template <class F>
   static bf ue8m_round(bf r) noexcept {
@@ -1173,9 +1169,8 @@ struct kern {
     }
   };
 
-  /// The rank of codebook point t (ball_code_view::rank): with the shell ranks lane-wise where
-  /// the instruction set has them (e8_shell_ranks), else the scalar rank; either way the sum
-  /// of the blocks' terms out of line (kernels.hpp).
+  /// The rank of codebook point t (ball_code_view::rank), with the shell ranks lane-wise where
+  /// the instruction set has them (e8_shell_ranks).
   template <std::size_t K>
   static void ball_rank_lanes(const ball_block_ref<e8, K>& q, const float* t, word* rank) noexcept {
     if constexpr (e8_shell_ranks<A>::available) {
@@ -1190,11 +1185,16 @@ struct kern {
           bins[b] = q.code.bin_of[n[b]];
           idx[b] += q.code.in_bin[n[b]];
         }
-        ball_rank_of(q.code, bins, idx, rank);
+        q.code.rank_blocks(
+            [&](std::size_t i, int& bin, std::uint64_t& index) {
+              bin = bins[i];
+              index = idx[i];
+            },
+            rank);
         return;
       }
     }
-    ball_rank(q.code, t, rank);
+    q.code.rank(t, rank);
   }
 
   template <std::size_t K, mode M>
@@ -1223,8 +1223,7 @@ struct kern {
           bit_reader rd(cin + (r0 + l) * bpv);
           gains[l] = F::decode(static_cast<typename F::storage>(rd.get(F::bits)));
           for (std::size_t b = 0; b < balls; ++b) {
-            q.read_rank(rd, rank);
-            ball_unrank(q.code, rank, t);
+            q.read_point(rd, t);
             for (std::size_t i = 0; i < Q::block; ++i)
               v[(b * Q::block + i) * W + l] = t[i] * q.step;
           }
