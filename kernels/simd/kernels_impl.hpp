@@ -1121,13 +1121,19 @@ struct kern {
     alignas(64) float x[8][G * W];
     alignas(64) float t[8][G * W];
     alignas(64) float fit[8][G * W];
-    alignas(64) float sums[G * W]; // ‖t‖² per block, capped at 2^22
-    std::int64_t norms[G * W];     // shell_view::norm per block
+    alignas(64) float norms[G * W]; // shell_view::norm per block (exact integers)
 
     // t = Q_E8(x · (1/s) · α_k) block by block (ball_block_ref::place); whether it fits and
-    // its bins' sum.
+    // its bins' sum. The norms and bins lane-wise: ‖t‖² is an even integer below 2^24 (capped
+    // at 2^22 as shell_view::norm caps it), so n = ‖t‖² / 2 is exact, and so is
+    // floor(n / width) = bin_of[n] for every n below cap_bins · width (the quotient is below
+    // 128, far from the next integer at the width's size); beyond the cap the bin is cap_bins.
     bool place(const ball_block_ref<e8, K>& q, int k, int& total) noexcept {
+      const auto& code = q.code;
       const bf alpha(ball_block_ref<e8, K>::alpha_of(k)), inv(q.inv_step), big(4194304.0f);
+      const bf width(static_cast<float>(code.width)), cap(static_cast<float>(ball_code_view<e8>::cap_bins));
+      bf bins(0.0f);
+      mf over(false);
       for (std::size_t g = 0; g < G; ++g) {
         bf y[8], p[8];
         for (std::size_t j = 0; j < 8; ++j) y[j] = ld(x[j] + g * W) * inv * alpha;
@@ -1135,18 +1141,14 @@ struct kern {
         bf n = p[0] * p[0]; // shell_view::norm: s = 0 + t0², then + t_j² in order
         for (std::size_t j = 1; j < 8; ++j) n = n + p[j] * p[j];
         for (std::size_t j = 0; j < 8; ++j) st(t[j] + g * W, p[j]);
-        self(n < big, n, big).store_aligned(sums + g * W);
+        n = self(n < big, n, big) * bf(0.5f);
+        n.store_aligned(norms + g * W);
+        const bf bin = xsimd::floor(n / width);
+        over = over | (bin >= cap);
+        bins = bins + xsimd::min(bin, cap);
       }
-      const auto& code = q.code;
-      bool over = false;
-      total = 0;
-      for (std::size_t b = 0; b < K; ++b) {
-        norms[b] = static_cast<std::int64_t>(sums[b]) / shell_view<e8>::norm_scale;
-        const int bin = code.bin_of_norm(norms[b]);
-        over |= bin >= ball_code_view<e8>::cap_bins;
-        total += bin;
-      }
-      return !over && total <= code.budget;
+      total = static_cast<int>(xsimd::hadd(bins)); // at most 128 · 64 in all: exact
+      return !xsimd::any(over) && total <= code.budget;
     }
     void choose(const ball_block_ref<e8, K>& q, float* out) noexcept {
       typename ball_block_ref<e8, K>::shrink_search s;

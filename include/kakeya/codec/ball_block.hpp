@@ -121,10 +121,11 @@ struct ball_block_ref {
   /// The codebook point the encoder picks for x (block floats, unit mean square) into t:
   /// Q_Λ(x / s) block by block; if that is outside the ball, Q_Λ(x · α_k / s) with
   /// α_k = 1 − k/4096, a small k that fits, found by shrink_search: from an estimate k₀ (the α
-  /// that brings the point's norm to the ball's mean bin edge) up in steps of 4 · max(1, k/16)
+  /// that brings the point's norm to the ball's mean bin edge) up in steps of 8 · max(1, k/16)
   /// until the point fits, then Illinois regula falsi on the bins' sum against the budget
   /// between the last k that did not fit and the first that did, until the two are max(1, k/16)
-  /// apart or a fitting point's bins sum to the budget. α = 0 (the point 0) always fits.
+  /// apart or a fitting point's bins sum to the budget or one less. α = 0 (the point 0) always
+  /// fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {
@@ -155,7 +156,8 @@ struct ball_block_ref {
   /// [lo, hi], lo not fitting, hi fitting, on f(k) = (bins' sum at k) − budget, with
   /// f(hi) taken 1/2 lower (the fitting side is ≤ 0, the root lies between the integers); the
   /// end kept twice in a row has its f halved. It stops when hi − lo <= max(1, hi/16), or at
-  /// once when a fitting point's bins sum to the budget exactly (no smaller k can spend more).
+  /// once when a fitting point's bins sum to the budget or one less (a smaller k gains at most
+  /// one bin: below 0.01 dB, docs/components/ball.md).
   /// Integer k; the only rounded operation is one IEEE double division, so host and device
   /// take the same steps.
   struct shrink_search {
@@ -184,8 +186,9 @@ struct ball_block_ref {
       if (phase == 1 && !fits) { // still outside: raise k
         lo = k;
         f_lo = f;
-        const int up = 4 * step_of(k);
-        k = up < shrink_steps - k ? k + up : shrink_steps;
+        // The step stops short at k = shrink_steps − 1 (α = 1/4096) before the point 0.
+        const int up = 8 * step_of(k), last = shrink_steps - 1;
+        k = up < last - k ? k + up : k < last ? last : shrink_steps;
         zero = k >= shrink_steps;
         return zero;
       }
@@ -202,8 +205,8 @@ struct ball_block_ref {
         side = -1;
       }
       phase = 2;
-      // Done at the resolution, or when the fitting point spends the whole budget.
-      if (hi - lo <= step_of(hi) || (fits && total == q.code.budget)) return true;
+      // Done at the resolution, or when the fitting point spends the budget (to one bin).
+      if (hi - lo <= step_of(hi) || (fits && total + 1 >= q.code.budget)) return true;
       // f_hi < 0 always; f_lo <= 0 only when a block beyond the cap made the point not fit:
       // then bisect.
       const int width = hi - lo;

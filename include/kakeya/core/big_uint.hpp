@@ -10,8 +10,9 @@
 ///   `fcount_add_mul` returns a + c · b rounded **up** to p bits, exactly (integer operations
 ///   only, the same bits on every backend).
 /// - **Word arrays**: unsigned integers of w 64-bit words, least significant first, and the
-///   sparse operations on them with a term v · 2^e (v below 2^128): add, subtract, compare,
-///   the window floor(a / 2^e). None allocates; callers size the arrays.
+///   sparse operations on them with a term v · 2^e (v below 2^128): subtract, compare, the
+///   window floor(a / 2^e); sums of many terms through `digit_sum` (32-bit digits, carries
+///   settled once). None allocates; callers size the arrays.
 
 #include <cmath>
 #include <cstddef>
@@ -141,18 +142,38 @@ KAKEYA_HOST_DEVICE inline shifted_term shift_term(dword v, int e) noexcept {
   if (o == 0) return {{lo, hi, 0}};
   return {{lo << o, (lo >> (64 - o)) | (hi << o), hi >> (64 - o)}};
 }
-/// a += v · 2^e (the sum must fit w words).
-KAKEYA_HOST_DEVICE inline void big_add_shifted(word* a, std::size_t w, dword v, int e) noexcept {
-  const shifted_term t = shift_term(v, e);
-  word carry = 0;
-  for (std::size_t i = static_cast<std::size_t>(e / 64), k = 0; i < w && (k < 3 || carry != 0); ++i, ++k) {
-    const word x = k < 3 ? t.x[k] : 0;
-    const word s = a[i] + x;
-    const word c1 = s < x ? 1 : 0;
-    a[i] = s + carry;
-    carry = c1 + (a[i] < carry ? 1 : 0);
+/// A sum of terms v · 2^e (v below 2^96) without carries: each term adds its four 32-bit
+/// digits into 64-bit slots, so terms add in any order and branch-free; `settle` propagates
+/// the carries once. Up to 2^32 terms; the sum must fit the words it is settled into.
+template <std::size_t Words>
+struct digit_sum {
+  word slot[2 * Words + 3];
+  /// An empty sum of w words (w <= Words).
+  KAKEYA_HOST_DEVICE explicit digit_sum(std::size_t w) noexcept : w_(w) {
+    for (std::size_t i = 0; i < 2 * w + 3; ++i) slot[i] = 0;
   }
-}
+  KAKEYA_HOST_DEVICE void add(dword v, int e) noexcept {
+    const dword x = v << (e % 32); // below 2^127
+    word* d = slot + e / 32;
+    d[0] += static_cast<std::uint32_t>(x);
+    d[1] += static_cast<std::uint32_t>(x >> 32);
+    d[2] += static_cast<std::uint32_t>(x >> 64);
+    d[3] += static_cast<std::uint32_t>(x >> 96);
+  }
+  /// The sum into a (w words).
+  KAKEYA_HOST_DEVICE void settle(word* a) const noexcept {
+    word carry = 0;
+    for (std::size_t i = 0; i < w_; ++i) {
+      const word lo = slot[2 * i] + carry;
+      const word hi = slot[2 * i + 1] + (lo >> 32);
+      a[i] = (hi << 32) | static_cast<std::uint32_t>(lo);
+      carry = hi >> 32;
+    }
+  }
+
+private:
+  std::size_t w_;
+};
 /// a −= v · 2^e (requires a >= v · 2^e).
 KAKEYA_HOST_DEVICE inline void big_sub_shifted(word* a, std::size_t w, dword v, int e) noexcept {
   const shifted_term t = shift_term(v, e);

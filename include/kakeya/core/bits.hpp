@@ -24,15 +24,17 @@ public:
 
   /// Writes the low `n` bits of `v` (0 <= n <= 64); higher bits of `v` are ignored.
   KAKEYA_HOST_DEVICE void put(std::uint64_t v, int n) noexcept {
-    while (n > 0) {
-      const int off = static_cast<int>(pos_ & 7);
-      const int take = (8 - off) < n ? (8 - off) : n;
-      const std::uint64_t mask = (std::uint64_t{1} << take) - 1;
-      data_[pos_ >> 3] = static_cast<std::uint8_t>(data_[pos_ >> 3] | ((v & mask) << off));
-      v >>= take;
-      n -= take;
-      pos_ += static_cast<std::size_t>(take);
+    if (n <= 0) return;
+    if (n < 64) v &= (std::uint64_t{1} << n) - 1;
+    // The first byte from bit pos mod 8, then whole bytes: only the bytes the field covers.
+    std::uint8_t* p = data_ + (pos_ >> 3);
+    const int off = static_cast<int>(pos_ & 7);
+    *p = static_cast<std::uint8_t>(*p | (v << off));
+    for (int done = 8 - off; done < n; done += 8) {
+      ++p;
+      *p = static_cast<std::uint8_t>(*p | (v >> done));
     }
+    pos_ += static_cast<std::size_t>(n);
   }
   /// Writes the low `n` bits of a 128-bit value (0 <= n <= 128).
   KAKEYA_HOST_DEVICE void put(uint128 v, int n) noexcept {
@@ -55,18 +57,14 @@ public:
 
   /// Reads `n` bits (0 <= n <= 64), returned in the low bits.
   KAKEYA_HOST_DEVICE std::uint64_t get(int n) noexcept {
-    std::uint64_t v = 0;
-    int got = 0;
-    while (got < n) {
-      const int off = static_cast<int>(pos_ & 7);
-      const int take = (8 - off) < (n - got) ? (8 - off) : (n - got);
-      const std::uint64_t bits = (static_cast<std::uint64_t>(data_[pos_ >> 3]) >> off) &
-                                 ((std::uint64_t{1} << take) - 1);
-      v |= bits << got;
-      got += take;
-      pos_ += static_cast<std::size_t>(take);
-    }
-    return v;
+    if (n <= 0) return 0;
+    // The first byte from bit pos mod 8, then whole bytes: only the bytes the field covers.
+    const std::uint8_t* p = data_ + (pos_ >> 3);
+    const int off = static_cast<int>(pos_ & 7);
+    std::uint64_t v = static_cast<std::uint64_t>(*p) >> off;
+    for (int got = 8 - off; got < n; got += 8) v |= static_cast<std::uint64_t>(*++p) << got;
+    pos_ += static_cast<std::size_t>(n);
+    return n < 64 ? v & ((std::uint64_t{1} << n) - 1) : v;
   }
   /// Reads `n` bits (0 <= n <= 128) as a 128-bit value.
   KAKEYA_HOST_DEVICE uint128 get128(int n) noexcept {

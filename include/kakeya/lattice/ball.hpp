@@ -432,7 +432,7 @@ struct ball_code_view {
   /// (rank computes them from the point; the SIMD backend computes the indices lane-wise).
   template <class Block>
   KAKEYA_HOST_DEVICE void rank_blocks(Block&& block, detail::word* out) const noexcept {
-    detail::big_zero(out, words);
+    detail::digit_sum<max_words> sum(words);
     int left = budget;
     for (std::size_t i = 0; i < blocks; ++i) {
       int b = 0;
@@ -440,9 +440,10 @@ struct ball_code_view {
       block(i, b, idx);
       rank_term terms[2];
       block_terms(blocks - 1 - i, left, b, idx, terms);
-      for (const rank_term& r : terms) detail::big_add_shifted(out, words, r.v, r.e);
+      for (const rank_term& r : terms) sum.add(r.v, r.e);
       left -= b;
     }
+    sum.settle(out);
   }
   /// A rank term v · 2^e (v below 2^95).
   struct rank_term {
