@@ -69,6 +69,12 @@ struct e8_shell_ranks<xsimd::avx512bw> {
     const long long stride_magic = v.stride == 1 ? 0 : ((1LL << 32) + v.stride - 1) / v.stride;
     const __m512i magic = _mm512_set1_epi64(stride_magic);
     const long long len = v.squares_len, olen = v.odd_len, orows = v.odd_rows;
+    // The odd tables' places from the squares' bases, in 8-byte elements (every table is an
+    // array of uint64, so the byte distances are multiples of 8).
+    const long long odd_off =
+        (reinterpret_cast<std::intptr_t>(v.odd) - reinterpret_cast<std::intptr_t>(v.squares)) / 8;
+    const __m512i cum_odd_off = _mm512_set1_epi64(
+        (reinterpret_cast<std::intptr_t>(v.cum_odd) - reinterpret_cast<std::intptr_t>(v.cum_squares)) / 8);
     // s = 8n (half) or 2n; idx starts at r_8(2n), the integer coset's count, in the half coset.
     __m512i s = _mm512_mask_blend_epi64(mh, _mm512_slli_epi64(nv, 1), _mm512_slli_epi64(nv, 3));
     __m512i idx = _mm512_mask_i64gather_epi64(
@@ -97,34 +103,34 @@ struct e8_shell_ranks<xsimd::avx512bw> {
       const __m512i at_half = _mm512_add_epi64(
           _mm512_mullo_epi64(_mm512_add_epi64(_mm512_set1_epi64(k * orows), s8), span),
           _mm512_sub_epi64(entries, one));
-      __m512i part = _mm512_mask_i64gather_epi64(zero, cached & static_cast<__mmask8>(~mh), at_int,
-                                                 v.cum_squares, 8);
-      part = _mm512_mask_i64gather_epi64(part, cached & mh, at_half, v.cum_odd, 8);
+      // One gather per read for both cosets: the half coset's lanes index the odd tables from
+      // the squares' base (the offsets computed once, below).
+      __m512i part = _mm512_mask_i64gather_epi64(
+          zero, cached, _mm512_mask_blend_epi64(mh, at_int, _mm512_add_epi64(at_half, cum_odd_off)),
+          v.cum_squares, 8);
       // The terms past the partial sum: u from entries + 1 (half: 2 entries + 1) to last.
       __m512i u =
           _mm512_mask_blend_epi64(mh, _mm512_add_epi64(cached_terms, one),
                                   _mm512_add_epi64(_mm512_slli_epi64(cached_terms, 1), one));
       const __m512i step = _mm512_mask_blend_epi64(mh, one, _mm512_set1_epi64(2));
       const __m512i row_int = _mm512_set1_epi64(left * len),
-                    row_half = _mm512_set1_epi64(left * olen);
+                    row = _mm512_mask_blend_epi64(mh, row_int, _mm512_set1_epi64(odd_off + left * olen));
       for (__mmask8 act = _mm512_cmple_epi64_mask(u, last); act != 0;
            act = _mm512_cmple_epi64_mask(u, last)) {
         const __m512i at = _mm512_sub_epi64(s, _mm512_mul_epi32(u, u));
-        part = _mm512_add_epi64(
-            part, _mm512_mask_i64gather_epi64(zero, act & static_cast<__mmask8>(~mh),
-                                              _mm512_add_epi64(row_int, at), v.squares, 8));
-        part = _mm512_add_epi64(
-            part,
-            _mm512_mask_i64gather_epi64(zero, act & mh, _mm512_add_epi64(row_half, at), v.odd, 8));
+        part = _mm512_add_epi64(part, _mm512_mask_i64gather_epi64(zero, act, _mm512_add_epi64(row, at),
+                                                                  v.squares, 8));
         u = _mm512_add_epi64(u, step);
       }
       const auto not_h = static_cast<__mmask8>(~mh);
-      const __m512i rl =
-          _mm512_mask_i64gather_epi64(zero, not_h, _mm512_add_epi64(row_int, s), v.squares, 8);
+      // rl = r_left(s) (integer lanes) and ro = o_(left+1)(s) (half lanes) in one gather.
+      const __m512i rlo = _mm512_i64gather_epi64(
+          _mm512_add_epi64(
+              _mm512_mask_blend_epi64(mh, row_int, _mm512_set1_epi64(odd_off + (left + 1) * olen)), s),
+          v.squares, 8);
+      const __m512i rl = rlo, ro = rlo;
       const __m512i rn = _mm512_mask_i64gather_epi64(
           zero, not_h, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * len), s), v.squares, 8);
-      const __m512i ro = _mm512_mask_i64gather_epi64(
-          zero, mh, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * olen), s), v.odd, 8);
       const __m512i t_int = _mm512_srli_epi64(_mm512_sub_epi64(rn, rl), 1);
       const __m512i add_int = _mm512_mask_blend_epi64(
           pos, _mm512_sub_epi64(t_int, part), _mm512_add_epi64(_mm512_add_epi64(t_int, rl), part));

@@ -124,7 +124,8 @@ struct ball_block_ref {
   /// that brings the point's norm to the ball's mean bin edge) up in steps of 8 · max(1, k/16)
   /// until the point fits, then Illinois regula falsi on the bins' sum against the budget
   /// between the last k that did not fit and the first that did, until the two are max(1, k/16)
-  /// apart or a fitting point's bins sum to the budget or one less. α = 0 (the point 0) always
+  /// apart or a fitting point's bins sum to the budget (or one less, in budgets of 48 bins and
+  /// more: slack_of). α = 0 (the point 0) always
   /// fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
@@ -156,8 +157,8 @@ struct ball_block_ref {
   /// [lo, hi], lo not fitting, hi fitting, on f(k) = (bins' sum at k) − budget, with
   /// f(hi) taken 1/2 lower (the fitting side is ≤ 0, the root lies between the integers); the
   /// end kept twice in a row has its f halved. It stops when hi − lo <= max(1, hi/16), or at
-  /// once when a fitting point's bins sum to the budget or one less (a smaller k gains at most
-  /// one bin: below 0.01 dB, docs/components/ball.md).
+  /// once when a fitting point's bins sum to the budget less at most slack_of(budget) (a
+  /// smaller k gains at most that: below 0.01 dB, docs/components/ball.md).
   /// Integer k; the only rounded operation is one IEEE double division, so host and device
   /// take the same steps.
   struct shrink_search {
@@ -206,7 +207,7 @@ struct ball_block_ref {
       }
       phase = 2;
       // Done at the resolution, or when the fitting point spends the budget (to one bin).
-      if (hi - lo <= step_of(hi) || (fits && total + 1 >= q.code.budget)) return true;
+      if (hi - lo <= step_of(hi) || (fits && total + slack_of(q.code.budget) >= q.code.budget)) return true;
       // f_hi < 0 always; f_lo <= 0 only when a block beyond the cap made the point not fit:
       // then bisect.
       const int width = hi - lo;
@@ -225,6 +226,9 @@ struct ball_block_ref {
     const int k = ratio > 0.0 ? static_cast<int>(::llround(shrink_steps * (1.0 - ::sqrt(ratio)))) : shrink_steps;
     return k < 1 ? 1 : k > shrink_steps ? shrink_steps : k;
   }
+  /// The bins a fitting point may leave unspent and end the search: 1 in budgets of 48 bins
+  /// and more (1/48 of the norm or less; rates from 2 at 16 blocks, from 1 at 64), else 0.
+  KAKEYA_HOST_DEVICE static int slack_of(int budget) noexcept { return budget >= 48 ? 1 : 0; }
   /// The overload search's step at k: max(1, k / 16).
   KAKEYA_HOST_DEVICE static int step_of(int k) noexcept { return k / 16 > 1 ? k / 16 : 1; }
 
