@@ -439,7 +439,7 @@ struct kern {
   /// least delta, the same fix. Bounded, every b is an integer of magnitude <= q <= 2^22, so
   /// the parity of the sum is bit 0 of the xor of the cvttps2dq(b).
   template <int N, bool Bounded>
-  [[gnu::always_inline]] static void dn_fix(const bf* y, bf lo, bf hi, bf* out) noexcept {
+  static void dn_fix(const bf* y, bf lo, bf hi, bf* out) noexcept {
     const bf one(1.0f), mone(-1.0f), half(0.5f);
     bf best(0.0f), k(0.0f), a[N];
     bi par(0);
@@ -474,7 +474,7 @@ struct kern {
   }
   /// detail::e8_closest<Bounded>; fq and fq - 1 precomputed as floats.
   template <bool Bounded>
-  [[gnu::always_inline]] static void e8_closest(const bf* y, bf fq, bf fqm1, bf* out) noexcept {
+  static void e8_closest(const bf* y, bf fq, bf fqm1, bf* out) noexcept {
     const bf half(0.5f);
     bf a[8], z[8], c[8];
     for (int i = 0; i < 8; ++i) z[i] = y[i] - half;
