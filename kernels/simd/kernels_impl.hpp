@@ -151,84 +151,6 @@ struct e8_shell_ranks<xsimd::avx512bw> {
 };
 #endif
 
-/// The rank terms of a ball's blocks (ball_code_view::block_terms) 8 blocks at once, added into
-/// a digit_sum as its add would (the same sum, hence the same rank): per 64-bit lane the table
-/// reads as gathers and the terms' 32-bit digits; the digits then go into their slots one lane
-/// at a time. AVX-512 F + DQ, as e8_shell_ranks; elsewhere `available` is false.
-template <class A>
-struct ball_rank_terms {
-  static constexpr bool available = false;
-};
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-template <>
-struct ball_rank_terms<xsimd::avx512bw> {
-  static constexpr bool available = true;
-  /// Blocks first … first + 7 of the ball, with bins b, indices in their bins idx and budgets
-  /// left before them.
-  template <std::size_t Words>
-  static void run(const ball_code_view<e8>& c, std::size_t first, const int* b, const int* left,
-                  const std::uint64_t* idx, detail::digit_sum<Words>& sum) noexcept {
-    constexpr int stored = ball_code_view<e8>::stored_bins;
-    alignas(64) long long rem[8], bins[8], lefts[8];
-    for (std::size_t i = 0; i < 8; ++i) {
-      rem[i] = static_cast<long long>(c.blocks - 1 - (first + i));
-      bins[i] = b[i];
-      lefts[i] = left[i];
-    }
-    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1),
-                  low = _mm512_set1_epi64(0xffffffffLL), five_bits = _mm512_set1_epi64(31);
-    const __m512i vb = _mm512_load_si512(bins), vl = _mm512_load_si512(lefts);
-    const __m512i row = _mm512_mullo_epi64(_mm512_load_si512(rem), _mm512_set1_epi64(c.budget + 1));
-    // P_rem(left, b): from the table for 1 <= b <= stored_bins (0 for b = 0; larger b fold on,
-    // below, as prefix_at does).
-    const __mmask8 tabled =
-        _mm512_cmpgt_epi64_mask(vb, zero) & _mm512_cmple_epi64_mask(vb, _mm512_set1_epi64(stored));
-    const __m512i p = _mm512_mask_i64gather_epi64(
-        zero, tabled,
-        _mm512_add_epi64(_mm512_mullo_epi64(_mm512_add_epi64(row, vl), _mm512_set1_epi64(stored)),
-                         _mm512_sub_epi64(vb, one)),
-        c.prefix, 8);
-    const __m512i n = _mm512_i64gather_epi64(_mm512_add_epi64(row, _mm512_sub_epi64(vl, vb)), c.counts, 8);
-    // P = m · 2^e (m below 2^32): m << (e mod 32) at digit e / 32, two digits.
-    const __m512i pe = _mm512_srli_epi64(p, 32);
-    const __m512i px = _mm512_sllv_epi64(_mm512_and_si512(p, low), _mm512_and_si512(pe, five_bits));
-    // idx · Ñ, Ñ = m · 2^e: idx · m = a + b · 2^32 with a, b the products of idx's 32-bit halves
-    // and m; each half of a and b shifted by e mod 32 (below 2^63), summed per digit.
-    const __m512i ne = _mm512_srli_epi64(n, 32), o = _mm512_and_si512(ne, five_bits);
-    const __m512i iv = _mm512_loadu_si512(idx);
-    const __m512i a = _mm512_mul_epu32(iv, n), bb = _mm512_mul_epu32(_mm512_srli_epi64(iv, 32), n);
-    const __m512i a0 = _mm512_sllv_epi64(_mm512_and_si512(a, low), o),
-                  a1 = _mm512_sllv_epi64(_mm512_srli_epi64(a, 32), o),
-                  b0 = _mm512_sllv_epi64(_mm512_and_si512(bb, low), o),
-                  b1 = _mm512_sllv_epi64(_mm512_srli_epi64(bb, 32), o);
-    alignas(64) std::uint64_t d0[8], d1[8], d2[8], d3[8], pl[8], pd[8], nd[8];
-    _mm512_store_si512(d0, _mm512_and_si512(a0, low));
-    _mm512_store_si512(d1, _mm512_add_epi64(_mm512_srli_epi64(a0, 32),
-                                            _mm512_add_epi64(_mm512_and_si512(a1, low), _mm512_and_si512(b0, low))));
-    _mm512_store_si512(d2, _mm512_add_epi64(_mm512_srli_epi64(a1, 32),
-                                            _mm512_add_epi64(_mm512_srli_epi64(b0, 32), _mm512_and_si512(b1, low))));
-    _mm512_store_si512(d3, _mm512_srli_epi64(b1, 32));
-    _mm512_store_si512(pl, px);
-    _mm512_store_si512(pd, _mm512_srli_epi64(pe, 5));
-    _mm512_store_si512(nd, _mm512_srli_epi64(ne, 5));
-    for (std::size_t i = 0; i < 8; ++i) {
-      if (b[i] > stored) { // folded on: rare
-        const std::uint64_t q = c.prefix_at(static_cast<std::size_t>(rem[i]), left[i], b[i]);
-        sum.add(detail::fcount_m(q), detail::fcount_e(q));
-      } else {
-        sum.slot[pd[i]] += static_cast<std::uint32_t>(pl[i]);
-        sum.slot[pd[i] + 1] += pl[i] >> 32;
-      }
-      detail::word* s = sum.slot + nd[i];
-      s[0] += d0[i];
-      s[1] += d1[i];
-      s[2] += d2[i];
-      s[3] += d3[i];
-    }
-  }
-};
-#endif
-
 template <class A>
 struct kern {
   using bf = xsimd::batch<float, A>;
@@ -1267,16 +1189,16 @@ struct kern {
         for (std::size_t b = 0; b < K; ++b) n[b] = shell_view<e8>::norm(t + 8 * b);
         for (std::size_t b = 0; b < K; b += 8)
           e8_shell_ranks<A>::run(q.code.shells, t + 8 * b, n + b, idx + b);
-        int left[K];
-        for (std::size_t b = 0, l = 0; b < K; ++b) {
+        for (std::size_t b = 0; b < K; ++b) {
           bins[b] = q.code.bin_of[n[b]];
           idx[b] += q.code.in_bin[n[b]];
-          left[b] = q.code.budget - static_cast<int>(l);
-          l += static_cast<std::size_t>(bins[b]);
         }
-        detail::digit_sum<ball_code_view<e8>::max_words> sum(q.code.words);
-        for (std::size_t b = 0; b < K; b += 8) ball_rank_terms<A>::run(q.code, b, bins + b, left + b, idx + b, sum);
-        sum.settle(rank);
+        q.code.rank_blocks(
+            [&](std::size_t i, int& bin, std::uint64_t& index) {
+              bin = bins[i];
+              index = idx[i];
+            },
+            rank);
         return;
       }
     }
