@@ -124,11 +124,11 @@ struct e8_shell_ranks<xsimd::avx512bw> {
       }
       const auto not_h = static_cast<__mmask8>(~mh);
       // rl = r_left(s) (integer lanes) and ro = o_(left+1)(s) (half lanes) in one gather.
-      const __m512i rlo = _mm512_i64gather_epi64(
+      const __m512i rl_ro = _mm512_i64gather_epi64(
           _mm512_add_epi64(
               _mm512_mask_blend_epi64(mh, row_int, _mm512_set1_epi64(odd_off + (left + 1) * olen)), s),
           v.squares, 8);
-      const __m512i rl = rlo, ro = rlo;
+      const __m512i rl = rl_ro, ro = rl_ro; // each read only in its own coset's lanes
       const __m512i rn = _mm512_mask_i64gather_epi64(
           zero, not_h, _mm512_add_epi64(_mm512_set1_epi64((left + 1) * len), s), v.squares, 8);
       const __m512i t_int = _mm512_srli_epi64(_mm512_sub_epi64(rn, rl), 1);
@@ -1147,7 +1147,7 @@ struct kern {
         bf n = p[0] * p[0]; // shell_view::norm: s = 0 + t0², then + t_j² in order
         for (std::size_t j = 1; j < 8; ++j) n = n + p[j] * p[j];
         for (std::size_t j = 0; j < 8; ++j) st(t[j] + g * W, p[j]);
-        n = self(n < big, n, big) * bf(0.5f);
+        n = self(n < big, n, big) * bf(1.0f / shell_view<e8>::norm_scale); // exact: 1/2
         n.store_aligned(norms + g * W);
         const bf bin = xsimd::floor(n / width);
         over = over | (bin >= cap);

@@ -125,8 +125,7 @@ struct ball_block_ref {
   /// until the point fits, then Illinois regula falsi on the bins' sum against the budget
   /// between the last k that did not fit and the first that did, until the two are max(1, k/16)
   /// apart or a fitting point's bins sum to the budget (or one less, in budgets of 48 bins and
-  /// more: slack_of). α = 0 (the point 0) always
-  /// fits.
+  /// more: slack_of). α = 0 (the point 0) always fits.
   /// k₀ = round(4096 · (1 − sqrt((n_ball − n_g) / (n − n_g)))), n the point's integer norm,
   /// n_ball = width · budget + K · (width − 1) / 2, n_g = K · dim · G(Λ) / scale (granular).
   KAKEYA_HOST_DEVICE void choose(std::span<const float, block> x, float* t) const noexcept {

@@ -147,7 +147,6 @@ KAKEYA_HOST_DEVICE inline shifted_term shift_term(dword v, int e) noexcept {
 /// the carries once. Up to 2^32 terms; the sum must fit the words it is settled into.
 template <std::size_t Words>
 struct digit_sum {
-  word slot[2 * Words + 3];
   /// An empty sum of w words (w <= Words).
   KAKEYA_HOST_DEVICE explicit digit_sum(std::size_t w) noexcept : w_(w) {
     for (std::size_t i = 0; i < 2 * w + 3; ++i) slot[i] = 0;
@@ -172,6 +171,7 @@ struct digit_sum {
   }
 
 private:
+  word slot[2 * Words + 3];
   std::size_t w_;
 };
 /// a −= v · 2^e (requires a >= v · 2^e).
